@@ -254,9 +254,7 @@ class Store:
         """
         with self._lock:
             coll, docs = self._chunks(), self._docs()
-            old = self._call(
-                "read chunks", lambda: coll.get(where={"article_id": article.id}, include=[])
-            )
+            old = self._call("read chunks", lambda: coll.get(where={"article_id": article.id}, include=[]))
             old_ids = set(old["ids"])
             new = [c for c in chunks if c.id not in old_ids]
             kept = [c for c in chunks if c.id in old_ids]
@@ -281,7 +279,9 @@ class Store:
         with self._lock:
             self.article(article_id)  # raises UnknownArticle
             coll, docs = self._chunks(), self._docs()
-            ids = self._call("read chunks", lambda: coll.get(where={"article_id": article_id}, include=[]))["ids"]
+            ids = self._call("read chunks", lambda: coll.get(where={"article_id": article_id}, include=[]))[
+                "ids"
+            ]
             if ids:
                 self._call("delete chunks", lambda: coll.delete(ids=ids))
             self._call("delete article", lambda: docs.delete(ids=[article_id]))
@@ -315,8 +315,7 @@ class Store:
             "read chunks", lambda: self._chunks().get(where=where, include=["documents", "metadatas"])
         )
         out = [
-            _chunk(i, d, m)
-            for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            _chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
         return sorted(out, key=lambda c: (c.article_id, c.start, c.end))
 

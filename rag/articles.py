@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from rag.errors import InvalidArticle
 from rag.types import Article
@@ -99,13 +100,17 @@ def load_article(path: Path, article_id: str | None = None) -> Article:
     meta = _sidecar(path) or _metadata_from_text(text)
     stem = path.name.split(".")[0].lower()
     meta["id"] = validate_article_id(article_id or meta.get("id") or _slug(stem))
-    return Article(text=text, **{k: str(v) for k, v in meta.items() if k in _FIELDS})
+    about = meta.pop("about", None)
+    fields = {k: str(v) for k, v in meta.items() if k in _FIELDS}
+    if isinstance(about, dict):
+        return Article(text=text, about={str(k): str(v) for k, v in about.items()}, **fields)
+    return Article(text=text, **fields)
 
 
 _FIELDS = {"id", "title", "language", "date", "author", "source", "url"}
 
 
-def _sidecar(path: Path) -> dict[str, str]:
+def _sidecar(path: Path) -> dict[str, Any]:
     for candidate in (path.with_suffix(".json"), path.with_name(path.name + ".json")):
         if candidate.is_file():
             try:
@@ -114,12 +119,12 @@ def _sidecar(path: Path) -> dict[str, str]:
                 raise InvalidArticle(f"{candidate.name}: invalid metadata JSON: {err}") from err
             if not isinstance(data, dict):
                 raise InvalidArticle(f"{candidate.name}: metadata must be a JSON object")
-            return {k: v for k, v in data.items() if k in _FIELDS}
+            return {k: v for k, v in data.items() if k in _FIELDS or k == "about"}
     return {}
 
 
-def _metadata_from_text(text: str) -> dict[str, str]:
-    meta: dict[str, str] = {}
+def _metadata_from_text(text: str) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
     if m := re.match(r"\s*date\s+(\d{4}-\d{2}-\d{2})", text):
         meta["date"] = m.group(1)
     if m := re.search(r"^(?:автор|author|автор статьи):\s*(.+)$", text, re.M | re.I):

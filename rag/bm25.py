@@ -26,25 +26,107 @@ B = 0.75
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TRANSLIT = str.maketrans(
     {
-        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
-        "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
-        "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts",
-        "ч": "ch", "ш": "sh", "щ": "sht", "ъ": "a", "ы": "i", "ь": "", "э": "e", "ю": "yu",
-        "я": "ya", "є": "e", "і": "i", "ї": "i", "ґ": "g", "қ": "k", "ғ": "g", "ң": "n",
-        "ү": "u", "ұ": "u", "ө": "o", "һ": "h", "ә": "a",
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "g",
+        "д": "d",
+        "е": "e",
+        "ё": "e",
+        "ж": "zh",
+        "з": "z",
+        "и": "i",
+        "й": "i",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "h",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "sht",
+        "ъ": "a",
+        "ы": "i",
+        "ь": "",
+        "э": "e",
+        "ю": "yu",
+        "я": "ya",
+        "є": "e",
+        "і": "i",
+        "ї": "i",
+        "ґ": "g",
+        "қ": "k",
+        "ғ": "g",
+        "ң": "n",
+        "ү": "u",
+        "ұ": "u",
+        "ө": "o",
+        "һ": "h",
+        "ә": "a",
     }
 )
 _SKELETON_DROP = str.maketrans("", "", "aeiouyhw")
+_QUESTION_WORDS = {
+    "when",
+    "where",
+    "who",
+    "what",
+    "which",
+    "why",
+    "how",
+    "whom",
+    "whose",
+    "did",
+    "does",
+    "was",
+    "were",
+    "is",
+    "are",
+    "the",
+    "and",
+    "in",
+    "on",
+    "at",
+    "tell",
+    "according",
+    "name",
+    "list",
+}
 
 
-def terms(text: str) -> list[str]:
-    """BM25 terms of a text.
+def script(text: str) -> str:
+    """ "cyrillic" or "latin": which alphabet most letters of ``text`` belong to."""
+    letters = [ch for ch in text[:2000] if ch.isalpha()]
+    cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in letters)
+    return "cyrillic" if cyrillic * 2 > len(letters) else "latin"
+
+
+def terms(text: str, names_only: bool = False) -> list[str]:
+    """BM25 terms of a text; ``names_only`` keeps numbers and capitalised words.
+
+    A question in another alphabet than the article shares only names and numbers with it;
+    its other words would match by accident of transliteration, so they are left out.
 
     >>> terms("Dushanbe") == terms("Душанбе")
     True
+    >>> terms("When was the CA–Russia summit in 2025?", names_only=True)[::2]
+    ['p:russia', '2025']
     """
     out: list[str] = []
-    for word in _WORD.findall(text.lower()):
+    for raw in _WORD.findall(text):
+        word = raw.lower()
+        if names_only and not (raw.isdigit() or (raw[0].isupper() and len(raw) > 2)):
+            continue
+        if names_only and raw[0].isupper() and word in _QUESTION_WORDS:
+            continue
         if word.isdigit():
             out.append(word.lstrip("0") or "0")
             continue
@@ -92,15 +174,18 @@ class BM25:
 
     def search(self, query: str, n: int, article_id: str | None = None) -> list[tuple[Chunk, float]]:
         """Top ``n`` chunks for ``query`` with positive scores, optionally within one article."""
-        ids = sorted({self._vocab[t] for t in terms(query) if t in self._vocab})
-        if not ids or not self.chunks:
-            return []
-        scores = np.asarray(self._matrix[:, ids].sum(axis=1)).ravel()
         lo, hi = (0, len(self.chunks))
         if article_id is not None:
             if article_id not in self._rows:
                 return []
             lo, hi = self._rows[article_id]
+        names_only = bool(self.chunks) and script(query) != script(self.chunks[lo].text)
+        ids = sorted({self._vocab[t] for t in terms(query, names_only) if t in self._vocab})
+        if not ids or not self.chunks:
+            return []
+        scores = np.asarray(self._matrix[:, ids].sum(axis=1)).ravel()
         window = scores[lo:hi]
         top = np.argsort(-window, kind="stable")[:n]
-        return [(self.chunks[lo + i], float(window[i])) for i in top if window[i] > 0 and math.isfinite(window[i])]
+        return [
+            (self.chunks[lo + i], float(window[i])) for i in top if window[i] > 0 and math.isfinite(window[i])
+        ]

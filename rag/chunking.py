@@ -24,7 +24,16 @@ from rag.tokens import count_tokens
 from rag.types import Article, Chunk
 
 SMALL_BLOCK_TOKENS = 24
-_SEPARATORS = [". ", "! ", "? ", "; ", ": ", ", ", " – ", " — ", " ", ""]
+# Regexes, coarsest first: sentence ends (not "2025 г. в", where a lowercase word follows),
+# then clause punctuation, then dashes, then any space. The separator stays with the piece.
+_SEPARATORS = [
+    r"(?<=[.!?…])[\"“”»]?\s+(?=[\"„«(—–-]?\s?[A-ZА-ЯЁ0-9])",
+    r"(?<=[;:])\s+",
+    r"(?<=,)\s+",
+    r"\s+(?=[–—]\s)",
+    r"\s+",
+    "",
+]
 
 
 def chunk_id(article_id: str, text: str, occurrence: int = 0) -> str:
@@ -37,7 +46,7 @@ def chunk_id(article_id: str, text: str, occurrence: int = 0) -> str:
     return f"{article_id}:{digest[:16]}"
 
 
-def chunk_article(article: Article, max_tokens: int = 200, overlap: int = 40) -> list[Chunk]:
+def chunk_article(article: Article, max_tokens: int = 400, overlap: int = 60) -> list[Chunk]:
     """Split an article into chunks of at most ``max_tokens`` tokens (see module docstring)."""
     if max_tokens < 1 or not 0 <= overlap < max_tokens:
         raise ValueError(f"need 0 <= overlap < max_tokens, got {overlap=} {max_tokens=}")
@@ -47,6 +56,7 @@ def chunk_article(article: Article, max_tokens: int = 200, overlap: int = 40) ->
         length_function=count_tokens,
         separators=_SEPARATORS,
         keep_separator="end",
+        is_separator_regex=True,
         strip_whitespace=True,
     )
     seen: Counter[str] = Counter()
@@ -101,4 +111,3 @@ def _pieces(
         yield start + found, start + found + len(piece)
         # The next piece overlaps this one, so it may start anywhere after this one's start.
         cursor = found + 1
-

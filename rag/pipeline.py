@@ -1,37 +1,175 @@
-"""The one place where article-qa's parts are wired together (INTERFACE STUB, being written)."""
+"""The one place where article-qa's parts are wired together.
+
+``Pipeline.stream()`` is the whole path of a question; ``ask()`` is the same path, collected.
+The CLI, the Gradio app, the HTTP API and the evaluator all call these two and nothing else.
+
+    question ─ validate ─ detect language ─ standalone (follow-ups) ─ hybrid retrieval
+      ─ SourcesEvent ─ backend (local | openai | extractive) ─ TokenEvents
+      ─ verify markers and quotes ─ AnswerEvent(Answer)
+
+A language-model failure or time-out never reaches the reader as an error: the extractive
+answer is given instead, with a notice saying so.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+import threading
+import time
+import unicodedata
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
-from rag.settings import Settings
-from rag.types import Answer, Article, Passage, StreamEvent, Turn
+from index.build import ProgressFactory, add_article, build_index
+from index.store import Store
+from prompts import message
+from rag import citations, conversation, extractive, language, prompting
+from rag.articles import default_article, paragraph_at, paragraphs, validate_article_id
+from rag.backends import Backends
+from rag.bm25 import terms
+from rag.embeddings import ArticleEmbeddings, make_embedder
+from rag.errors import ArticleQAError, BackendUnavailable, InvalidQuestion, UnknownArticle
+from rag.prompting import ABSTAIN_TOKEN
+from rag.retrieval import HybridRetriever, StageTimes
+from rag.settings import BACKENDS, Settings
+from rag.types import (
+    Answer,
+    AnswerEvent,
+    Article,
+    Citation,
+    Passage,
+    SourcesEvent,
+    StreamEvent,
+    Timings,
+    TokenEvent,
+    Turn,
+)
+
+log = logging.getLogger(__name__)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+_REFUSAL = re.compile(
+    r"does not (?:say|mention|contain|provide|specify)|doesn't (?:say|mention)|no information"
+    r"|не се (?:споменава|казва|посочва)|няма (?:информация|данни)"
+    r"|не (?:упоминается|сказано|говорится|указано)|нет (?:информации|данных)",
+    re.IGNORECASE,
+)
+MAX_HISTORY_TURNS = 20
 
 
 class Pipeline:
     """Loads the embedder, store, retriever and backends once; answers questions."""
 
-    def __init__(self, settings: Settings) -> None: ...
+    def __init__(self, settings: Settings | None = None, embedder: ArticleEmbeddings | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self.embedder = embedder or make_embedder(self.settings.embedder)
+        self.store = Store(self.settings, self.embedder.model_name, self.embedder.dim)
+        self.retriever = HybridRetriever(self.store, self.embedder, self.settings.candidates)
+        self.ranker = extractive.SentenceRanker(self.embedder)
+        self.backends = Backends(self.settings)
+        self._articles: dict[str, Article] = {}
+        self._articles_generation = ""
+        self._lock = threading.Lock()
+        self._ready = False
+
+    # -- start-up ---------------------------------------------------------------------------
+
+    def ensure_index(self, progress: ProgressFactory | None = None) -> bool:
+        """Build the index from the shipped article if there is none; True if it built one."""
+        if self.store.exists():
+            self.store.check_model()
+            return False
+        kwargs = {"progress": progress} if progress else {}
+        build_index(self.store, self.embedder, [default_article()], self.settings, **kwargs)
+        return True
+
+    def warm_up(self, progress: ProgressFactory | None = None, load_model: bool = True) -> None:
+        """Build the index if missing and load everything a first question needs."""
+        self.ensure_index(progress)
+        language.warm()
+        bm25 = self.retriever.bm25()
+        if len(bm25.chunks) <= 5_000:
+            self.ranker.warm([Passage.from_chunk(0, c, 0.0) for c in bm25.chunks])
+        name = self.backends.default()
+        if load_model and name != "extractive":
+            try:
+                backend = self.backends.get(name)
+                articles = self.articles()
+                if backend.layout == "article" and len(articles) == 1:
+                    article = articles[0]
+                    backend.warm(prompting.build("article", article, "", "en", []).messages[:1])
+            except ArticleQAError as err:
+                log.warning("%s backend unavailable, answers will be extractive: %s", name, err)
+        self._ready = True
 
     def ready(self) -> bool:
-        """True once the index and the default backend's model are loaded."""
-        ...
+        """True once ``warm_up`` has finished."""
+        return self._ready
 
-    def warm_up(self, progress: bool = False) -> None:
-        """Build the index if missing and load models (slow; call once at start)."""
-        ...
+    # -- articles ---------------------------------------------------------------------------
 
     def articles(self) -> list[Article]:
-        """The indexed articles (metadata + text)."""
-        ...
+        """The indexed articles (cached until the index changes)."""
+        generation = self.store.generation()
+        with self._lock:
+            if generation != self._articles_generation:
+                self._articles = {a.id: a for a in self.store.articles()}
+                self._articles_generation = generation
+            return list(self._articles.values())
 
     def article(self, article_id: str) -> Article:
         """One indexed article; raises UnknownArticle."""
-        ...
+        validate_article_id(article_id)
+        for article in self.articles():
+            if article.id == article_id:
+                return article
+        raise UnknownArticle(f"no article with id {article_id!r} is indexed")
 
-    def retrieve(self, question: str, k: int | None = None, article_id: str | None = None) -> list[Passage]:
-        """Hybrid retrieval only."""
-        ...
+    def add(self, article: Article, progress: ProgressFactory | None = None) -> None:
+        """Index (or re-index) one article."""
+        kwargs = {"progress": progress} if progress else {}
+        add_article(self.store, self.embedder, article, self.settings, **kwargs)
+
+    # -- questions --------------------------------------------------------------------------
+
+    def retrieve(
+        self,
+        question: str,
+        k: int | None = None,
+        article_id: str | None = None,
+        times: StageTimes | None = None,
+    ) -> list[Passage]:
+        """Hybrid retrieval only (validated like a question)."""
+        question = self.validate(question)
+        if article_id is not None:
+            self.article(article_id)
+        return self.retriever.retrieve(question, k or self.settings.top_k, article_id, times)
+
+    def validate(self, question: object) -> str:
+        """The question, cleaned; raises InvalidQuestion naming what is wrong."""
+        if not isinstance(question, str):
+            raise InvalidQuestion(f"the question must be text, got {type(question).__name__}")
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            raise InvalidQuestion(
+                f"the question is {len(question):,} characters long; the limit is {limit:,}. "
+                "Please ask something shorter."
+            )
+        cleaned = _CONTROL.sub(" ", unicodedata.normalize("NFC", question))
+        cleaned = re.sub(r"[ \t]+", " ", cleaned).strip()
+        if not cleaned or not any(ch.isalnum() for ch in cleaned):
+            raise InvalidQuestion("the question is empty: please type a question about the article")
+        return cleaned
+
+    def _history(self, history: Sequence[Turn]) -> list[Turn]:
+        turns: list[Turn] = []
+        for turn in list(history)[-MAX_HISTORY_TURNS:]:
+            if not isinstance(turn, Turn) or turn.role not in ("user", "assistant"):
+                raise InvalidQuestion("history must be a list of {role: user|assistant, content} turns")
+            content = _CONTROL.sub(" ", str(turn.content))[: self.settings.max_question_chars].strip()
+            if content:
+                turns.append(Turn(turn.role, content))
+        return turns
 
     def ask(
         self,
@@ -41,7 +179,13 @@ class Pipeline:
         article_id: str | None = None,
     ) -> Answer:
         """Answer one question; raises ArticleQAError subclasses for bad input."""
-        ...
+        final: Answer | None = None
+        for event in self.stream(question, history, backend, article_id):
+            if isinstance(event, AnswerEvent):
+                final = event.answer
+        if final is None:  # stream() always ends with an AnswerEvent
+            raise RuntimeError("the pipeline produced no answer")
+        return final
 
     def stream(
         self,
@@ -51,4 +195,206 @@ class Pipeline:
         article_id: str | None = None,
     ) -> Iterator[StreamEvent]:
         """SourcesEvent first, then TokenEvents, then one AnswerEvent."""
-        ...
+        started = time.perf_counter()
+        question = self.validate(question)
+        turns = self._history(history)
+        name = backend or self.backends.default()
+        if name not in BACKENDS:
+            raise BackendUnavailable(f"backend must be one of {', '.join(BACKENDS)}, got {name!r}")
+        if article_id is not None:
+            self.article(article_id)
+        asked_before = [t.content for t in turns if t.role == "user"]
+        lang = language.detect(question, language.detect(asked_before[-1]) if asked_before else "en")
+        query = conversation.standalone(question, turns)
+        passages = self.retriever.retrieve(query, self.settings.top_k, article_id)
+        retrieval_ms = (time.perf_counter() - started) * 1000
+        yield SourcesEvent(tuple(passages), query)
+
+        draft = Answer(
+            question=question,
+            answer="",
+            language=lang,
+            abstained=False,
+            citations=(),
+            passages=tuple(passages),
+            backend=name,
+            article_id=article_id or (passages[0].article_id if passages else ""),
+            standalone_question=query,
+        )
+        first_token_ms = 0.0
+        if not passages:
+            answer = self._abstain(draft, None)
+        elif name == "extractive":
+            answer = self._extractive(draft, query)
+        else:
+            answer = None
+            try:
+                for kind, payload in self._generate(draft, name, query, turns):
+                    if kind == "token":
+                        if not first_token_ms:
+                            first_token_ms = (time.perf_counter() - started) * 1000
+                        yield TokenEvent(payload)
+                    else:
+                        answer = payload
+            except (ArticleQAError, TimeoutError, RuntimeError, ValueError, OSError) as err:
+                log.warning("%s backend failed, answering extractively: %s", name, err)
+                answer = replace(self._extractive(draft, query), notice=message("fallback", lang))
+            if answer is None:
+                raise RuntimeError("the language model produced no answer")
+        if not first_token_ms:
+            first_token_ms = (time.perf_counter() - started) * 1000
+            if answer.answer:
+                yield TokenEvent(answer.answer)
+        total_ms = (time.perf_counter() - started) * 1000
+        timings = Timings(round(retrieval_ms, 2), round(first_token_ms, 2), round(total_ms, 2))
+        yield AnswerEvent(replace(answer, timings=timings))
+
+    # -- the three ways of answering ----------------------------------------------------------
+
+    def _abstain(self, draft: Answer, article: Article | None) -> Answer:
+        about = article.summary(draft.language) if article else "the articles indexed here"
+        text = message("abstain", draft.language, about=about)
+        return replace(draft, answer=text, abstained=True, citations=())
+
+    def _extractive(self, draft: Answer, query: str) -> Answer:
+        article = self.article(draft.passages[0].article_id)
+        picks = extractive.choose(self.ranker.rank(query, draft.passages))
+        if not picks:
+            return replace(self._abstain(draft, article), backend="extractive")
+        by_n = {p.n: p for p in draft.passages}
+        cites = tuple(
+            Citation(
+                n=pick.n,
+                chunk_id=by_n[pick.n].chunk_id,
+                paragraph=_paragraph_of(article, by_n[pick.n].start + pick.start),
+                start=by_n[pick.n].start + pick.start,
+                end=by_n[pick.n].start + pick.end,
+                quote=pick.text,
+            )
+            for pick in picks
+        )
+        text = extractive.compose(message("lead", draft.language), picks)
+        return replace(draft, answer=text, citations=cites, backend="extractive")
+
+    def _generate(
+        self, draft: Answer, name: str, query: str, turns: list[Turn]
+    ) -> Iterator[tuple[str, object]]:
+        """("token", text) pieces as the model writes, then ("answer", Answer)."""
+        chat = self.backends.get(name)
+        article = self.article(draft.passages[0].article_id)
+        layout = chat.layout if len(self.articles()) == 1 or draft.article_id else "passages"
+        prompt = prompting.build(
+            layout, article, draft.question, draft.language, draft.passages, conversation.recent(turns)
+        )
+        numbering = _Numbering(self, article, list(draft.passages), layout)
+        out = _MarkerStream(numbering)
+        held = ""
+        for piece in chat.stream(prompt.messages):
+            held += piece
+            if ABSTAIN_TOKEN.startswith(held.strip()) or ABSTAIN_TOKEN in held:
+                continue  # never stream the abstain token; decide once it is complete
+            visible = out.feed(held)
+            held = ""
+            if visible:
+                yield "token", visible
+        if ABSTAIN_TOKEN in held or ABSTAIN_TOKEN in out.text:
+            yield "answer", self._abstain(replace(draft, backend=name), article)
+            return
+        tail = out.feed(held) + out.flush()
+        if tail:
+            yield "token", tail
+        passages = numbering.passages
+        text = citations.clean_markers(out.text, len(passages))
+        text = citations.check_quotes(text, article.text)
+        text = citations.attribute(text, passages)
+        cites = citations.cite(text, passages, {article.id: article.text})
+        refused = not cites and bool(_REFUSAL.search(text))
+        if refused or not text:
+            yield "answer", self._abstain(replace(draft, backend=name, passages=tuple(passages)), article)
+            return
+        cites = tuple(replace(c, paragraph=_paragraph_of(article, c.start)) for c in cites)
+        yield "answer", replace(draft, answer=text, citations=cites, passages=tuple(passages), backend=name)
+
+
+class _Numbering:
+    """Maps the numbers a model cites to passage numbers (adding passages it cites beyond them).
+
+    In the passages layout a cited number is a passage number already. In the article layout
+    it is a paragraph number: the passage is the retrieved one inside that paragraph, or else
+    the paragraph's chunk that best matches the sentence the marker ends.
+    """
+
+    def __init__(self, pipeline: Pipeline, article: Article, passages: list[Passage], layout: str) -> None:
+        self.pipeline = pipeline
+        self.article = article
+        self.passages = passages
+        self.layout = layout
+        self._paras = {p.n: p for p in paragraphs(article.text)}
+        self._memo: dict[int, int | None] = {}
+
+    def number(self, cited: int, claim: str) -> int | None:
+        """The passage number for a cited number, or None to drop the marker."""
+        if self.layout == "passages":
+            return cited if 1 <= cited <= len(self.passages) else None
+        if cited not in self._memo:
+            self._memo[cited] = self._paragraph_passage(cited, claim)
+        return self._memo[cited]
+
+    def _paragraph_passage(self, paragraph: int, claim: str) -> int | None:
+        para = self._paras.get(paragraph)
+        if para is None:
+            return None
+        inside = [p for p in self.passages if p.start < para.end and para.start < p.end]
+        if inside:
+            return inside[0].n
+        chunks = [
+            c
+            for c in self.pipeline.retriever.bm25().chunks
+            if c.article_id == self.article.id and c.start < para.end and para.start < c.end
+        ]
+        if not chunks:
+            return None
+        words = set(terms(claim))
+        best = max(chunks, key=lambda c: (len(words & set(terms(c.text))), -c.start))
+        passage = Passage.from_chunk(len(self.passages) + 1, best, 0.0)
+        self.passages.append(passage)
+        return passage.n
+
+
+class _MarkerStream:
+    """Rewrites ``[n]`` markers in streamed text as they complete (text after an open '[' waits)."""
+
+    def __init__(self, numbering: _Numbering) -> None:
+        self.numbering = numbering
+        self.text = ""
+        self._pending = ""
+
+    def feed(self, piece: str) -> str:
+        """Add model text; return the part that can be shown now."""
+        self._pending += piece
+        cut = self._pending.rfind("[")
+        if cut >= 0 and "]" not in self._pending[cut:] and len(self._pending) - cut < 12:
+            ready, self._pending = self._pending[:cut], self._pending[cut:]
+        else:
+            ready, self._pending = self._pending, ""
+        return self._emit(ready)
+
+    def flush(self) -> str:
+        """Whatever is still held back."""
+        ready, self._pending = self._pending, ""
+        return self._emit(ready)
+
+    def _emit(self, ready: str) -> str:
+        def fix(m: re.Match[str]) -> str:
+            claim = self.text[-300:] + ready[: m.start()]
+            numbers = [self.numbering.number(int(x), claim) for x in re.split(r"\s*[,;]\s*", m.group(1))]
+            kept = [n for n in dict.fromkeys(numbers) if n is not None]
+            return "".join(f"[{n}]" for n in kept)
+
+        shown = re.sub(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]", fix, ready)
+        self.text += shown
+        return shown
+
+
+def _paragraph_of(article: Article, offset: int) -> int:
+    return paragraph_at(paragraphs(article.text), offset)

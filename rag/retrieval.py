@@ -88,17 +88,7 @@ class HybridRetriever:
         times.embed_ms, times.dense_ms = (t1 - t0) * 1000, (t2 - t1) * 1000
         times.bm25_ms, times.fusion_ms = (t3 - t2) * 1000, (t4 - t3) * 1000
         return [
-            Passage(
-                n=i,
-                chunk_id=chunk.id,
-                article_id=chunk.article_id,
-                paragraph=chunk.paragraph,
-                start=chunk.start,
-                end=chunk.end,
-                text=chunk.text,
-                score=round(score, 6),
-            )
-            for i, (chunk, score) in enumerate(fused[:k], start=1)
+            Passage.from_chunk(i, chunk, round(score, 6)) for i, (chunk, score) in enumerate(fused[:k], 1)
         ]
 
 

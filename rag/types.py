@@ -26,10 +26,15 @@ class Article:
     author: str = ""
     source: str = ""
     url: str = ""
+    about: dict[str, str] = field(default_factory=dict, compare=False)
 
-    def metadata(self) -> dict[str, str]:
+    def metadata(self) -> dict[str, Any]:
         """Everything but the text, for listings and the API."""
         return {k: v for k, v in asdict(self).items() if k != "text"}
+
+    def summary(self, language: str) -> str:
+        """What the article covers, in ``language`` when we have it (else its title)."""
+        return self.about.get(language) or self.about.get("en") or self.title or self.id
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,11 @@ class Passage:
     end: int
     text: str
     score: float
+
+    @classmethod
+    def from_chunk(cls, n: int, chunk: Chunk, score: float) -> Passage:
+        """Number a chunk as passage ``n``."""
+        return cls(n, chunk.id, chunk.article_id, chunk.paragraph, chunk.start, chunk.end, chunk.text, score)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,158 @@
+"""Citation checking: every ``[n]`` in an answer is verified before anyone sees it.
+
+- A marker whose ``n`` is not a passage number is dropped (``[7]`` with three passages).
+- Each kept marker becomes a ``Citation`` whose ``quote`` is a sentence of passage ``n``,
+  chosen to best support the answer sentence that carries the marker; quotes are always
+  exact spans of the article (``article_text[start:end] == quote``).
+- A span the answer puts in quotation marks must occur verbatim in the article; when it does
+  not, the quotation marks go (the words stay, no longer claimed as a quote).
+- Markers are numbered from 1, as the passages are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.bm25 import terms
+from rag.types import Citation, Passage
+
+_MARKER = re.compile(r"\s?\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
+_QUOTED = re.compile(r"„([^“”\"]{12,400})[“”\"]|«([^»]{12,400})»|\"([^\"]{12,400})\"|“([^”]{12,400})”")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"“”»]?\s+(?=[\"„«(—–-]?\s?[A-ZА-ЯЁ0-9])")
+_ANSWER_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])*)?")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A sentence inside a text, by offsets relative to that text."""
+
+    start: int
+    end: int
+
+
+def sentences(text: str) -> list[Span]:
+    """Split text into sentence spans (offsets into ``text``), whitespace trimmed.
+
+    >>> [text[s.start:s.end] for text in ["Един. Два три. 2025 г. в Астана."] for s in sentences(text)]
+    ['Един.', 'Два три.', '2025 г. в Астана.']
+    """
+    spans: list[Span] = []
+    pos = 0
+    for cut in [*(m.start() for m in _SENTENCE_END.finditer(text)), len(text)]:
+        piece = text[pos:cut]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            spans.append(Span(pos + lead, pos + lead + len(piece.strip())))
+        pos = cut
+    return spans
+
+
+def parse_markers(answer: str) -> list[int]:
+    """The citation numbers in order of appearance (duplicates kept).
+
+    >>> parse_markers("On 9 October [1], in Dushanbe [2, 3][1].")
+    [1, 2, 3, 1]
+    """
+    return [int(n) for m in _MARKER.finditer(answer) for n in re.split(r"\s*[,;]\s*", m.group(1))]
+
+
+def clean_markers(answer: str, valid: int) -> str:
+    """Drop numbers outside 1..valid and write each kept marker as ``[n]``.
+
+    >>> clean_markers("Yes [1, 9]. No [7].", 3)
+    'Yes [1]. No.'
+    """
+
+    def fix(m: re.Match[str]) -> str:
+        kept: list[int] = []
+        for n in (int(x) for x in re.split(r"\s*[,;]\s*", m.group(1))):
+            if 1 <= n <= valid and n not in kept:
+                kept.append(n)
+        lead = " " if m.group(0).startswith((" ", "\n", "\t")) else ""
+        return lead + "".join(f"[{n}]" for n in kept) if kept else ""
+
+    cleaned = _MARKER.sub(fix, answer)
+    return re.sub(r"\s+([.,;:!?])", r"\1", cleaned).strip()
+
+
+def check_quotes(answer: str, article_text: str) -> str:
+    """Keep quotation marks only around spans that occur verbatim in the article."""
+    haystack = _squash(article_text)
+
+    def fix(m: re.Match[str]) -> str:
+        inner = next(g for g in m.groups() if g is not None)
+        return m.group(0) if _squash(inner) in haystack else inner
+
+    return _QUOTED.sub(fix, answer)
+
+
+def cite(answer: str, passages: Sequence[Passage], article_texts: dict[str, str]) -> list[Citation]:
+    """One verified Citation per distinct marker, in order of first appearance."""
+    by_n = {p.n: p for p in passages}
+    out: list[Citation] = []
+    seen: set[int] = set()
+    for claim in claims(answer):
+        for n in parse_markers(claim):
+            if n in seen or n not in by_n:
+                continue
+            seen.add(n)
+            passage = by_n[n]
+            quote = best_sentence(passage, claim, _quoted_spans(claim))
+            start, end = passage.start + quote.start, passage.start + quote.end
+            text = article_texts.get(passage.article_id, "")
+            if text[start:end] != passage.text[quote.start : quote.end]:
+                continue  # the passage no longer matches the article: never show a false quote
+            out.append(Citation(n, passage.chunk_id, passage.paragraph, start, end, text[start:end]))
+    return out
+
+
+def claims(answer: str) -> list[str]:
+    """Answer sentences, each with the markers that follow it (a marker after the full stop counts).
+
+    >>> claims("Dushanbe. [1] Then Tokyo [2].")
+    ['Dushanbe. [1]', ' Then Tokyo [2].']
+    """
+    return [m.group(0) for m in _ANSWER_SENTENCE.finditer(answer)]
+
+
+def attribute(answer: str, passages: Sequence[Passage], min_overlap: int = 2) -> str:
+    """Add ``[n]`` after answer sentences that carry none, when one passage clearly supports them."""
+    if parse_markers(answer) or not passages:
+        return answer
+    out: list[str] = []
+    for sentence in claims(answer):
+        words = set(terms(sentence))
+        scored = sorted(((len(words & set(terms(p.text))), -p.n) for p in passages), reverse=True)
+        overlap, neg_n = scored[0]
+        if overlap >= min_overlap and sentence.strip():
+            stripped = sentence.rstrip()
+            tail = stripped[-1] if stripped[-1] in ".!?" else ""
+            body = stripped[: len(stripped) - len(tail)] if tail else stripped
+            sentence = f"{body} [{-neg_n}]{tail}" + sentence[len(stripped) :]
+        out.append(sentence)
+    return "".join(out)
+
+
+def best_sentence(passage: Passage, claim: str, quoted: Sequence[str] = ()) -> Span:
+    """The sentence of ``passage`` that best supports ``claim`` (a quoted span wins outright)."""
+    spans = sentences(passage.text) or [Span(0, len(passage.text))]
+    for q in quoted:
+        found = passage.text.find(q)
+        if found >= 0:
+            return Span(found, found + len(q))
+    claim_terms = set(terms(claim))
+
+    def score(span: Span) -> tuple[int, int]:
+        return len(claim_terms & set(terms(passage.text[span.start : span.end]))), -span.start
+
+    return max(spans, key=score)
+
+
+def _quoted_spans(text: str) -> list[str]:
+    return [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(text)]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

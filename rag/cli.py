@@ -1,0 +1,138 @@
+"""The ``article-qa`` command line: ``ask`` here; ``index``, ``serve`` and ``eval`` register
+themselves from their own packages. Errors become one clear line on stderr and exit code 2.
+
+Examples:
+    article-qa ask "When was the CA–Russia summit?"
+    article-qa ask "Кога беше срещата ЦА – Русия?" --json --backend extractive
+    article-qa ask "And where was it held?" --history chat.json
+    article-qa index build
+    article-qa serve --port 7860
+    article-qa eval evaluation/data/gold.jsonl --backend extractive --out var/eval
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rag.errors import ArticleQAError
+from rag.settings import BACKENDS, Settings
+from rag.types import Turn
+
+COMMAND_MODULES = ("index.cli", "ui.cli", "evaluation.cli")
+
+
+def quiet_third_parties() -> None:
+    """No telemetry, no hub look-ups, no progress noise from libraries."""
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    for name in ("chromadb", "httpx", "urllib3"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def tqdm_progress(total: int, label: str) -> Callable[[int], None]:
+    """A progress bar on stderr: returns the function that advances it."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=label, unit="chunk", file=sys.stderr, leave=False)
+
+    def advance(n: int) -> None:
+        bar.update(n)
+        if bar.n >= total:
+            bar.close()
+
+    return advance
+
+
+def load_history(path: str | None) -> list[Turn]:
+    """Read a chat history file: a JSON list of {role, content} objects."""
+    if not path:
+        return []
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ArticleQAError(f"cannot read history file {path!r}: {err}") from err
+    if not isinstance(data, list) or not all(
+        isinstance(t, dict) and t.get("role") in ("user", "assistant") and isinstance(t.get("content"), str)
+        for t in data
+    ):
+        raise ArticleQAError(f"{path}: history must be a JSON list of {{role: user|assistant, content}}")
+    return [Turn(t["role"], t["content"]) for t in data]
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """Answer one question, streaming the text (or printing the answer JSON with --json)."""
+    from rag.pipeline import Pipeline
+
+    pipeline = Pipeline(settings)
+    pipeline.ensure_index(tqdm_progress)
+    history = load_history(args.history)
+    final = pipeline.ask(args.question, history, args.backend, args.article)
+    if args.json:
+        print(json.dumps(final.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(final.answer)
+    if final.notice:
+        print(f"\n({final.notice})")
+    for c in final.citations:
+        print(f"\n[{c.n}] ¶{c.paragraph}, chars {c.start}-{c.end}: „{c.quote}“")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every registered command."""
+    parser = argparse.ArgumentParser(
+        prog="article-qa",
+        description=__doc__.split("\n\n")[0],
+        epilog="Examples:\n" + __doc__.split("Examples:\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    ask = commands.add_parser("ask", help="answer one question about the article")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the whole answer object as JSON")
+    ask.add_argument("--backend", choices=BACKENDS, help="default: local when installed")
+    ask.add_argument("--history", metavar="FILE", help="JSON list of earlier {role, content} turns")
+    ask.add_argument("--article", metavar="ID", help="only this article (default: all indexed)")
+    ask.set_defaults(handler=cmd_ask)
+    for module in COMMAND_MODULES:
+        try:
+            importlib.import_module(module).register(commands)
+        except ModuleNotFoundError as err:  # TEMPORARY while the modules are being written
+            if err.name != module:
+                raise
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``article-qa`` console script."""
+    quiet_third_parties()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace, Settings], Any] = args.handler
+    try:
+        settings = Settings.from_env()
+        return int(handler(args, settings) or 0)
+    except ArticleQAError as err:
+        print(f"article-qa: {err}", file=sys.stderr)
+        return 2
+    except ValueError as err:  # settings and arguments that failed validation
+        print(f"article-qa: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("article-qa: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

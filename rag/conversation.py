@@ -1,0 +1,56 @@
+"""Follow-up questions: "and where was it held?" becomes a question retrieval can answer.
+
+A follow-up is recognised by its shape (short, or opening with "and"/"и"/"а", or leaning on a
+pronoun such as "it", "there", "той", "там", "он"); it is then joined to the reader's previous
+standalone question, which brings back the subject that the pronoun points at. The language
+model still sees the last exchange itself, so it can resolve the reference in its answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.types import Turn
+
+MAX_TURNS = 6
+_FOLLOW_UP = re.compile(
+    r"^\s*(and|but|also|what about|how about|и|а|ами|също|ну|также)\b"
+    r"|\b(it|its|there|then|that|this|those|he|she|they|him|her|them"
+    r"|той|тя|то|те|там|тогава|този|тази|това|тези|него|нея|тях"
+    r"|он|она|оно|они|там|тогда|этот|эта|это|эти|его|ее|её|их)\b",
+    re.IGNORECASE,
+)
+
+
+def is_follow_up(question: str, history: Sequence[Turn]) -> bool:
+    """True when ``question`` probably needs the conversation to be understood."""
+    if not any(t.role == "user" for t in history):
+        return False
+    words = re.findall(r"\w+", question)
+    return len(words) <= 4 or bool(_FOLLOW_UP.search(question))
+
+
+def standalone(question: str, history: Sequence[Turn]) -> str:
+    """The question to retrieve with: a follow-up joined to the previous question and answer.
+
+    >>> standalone("And where?", [Turn("user", "When was the summit?"), Turn("assistant", "In May [1].")])
+    'When was the summit? In May. And where?'
+    """
+    if not is_follow_up(question, history):
+        return question
+    base, said = "", ""
+    asked: list[Turn] = []
+    for turn in history:
+        if turn.role == "user":
+            if not base or not is_follow_up(turn.content, asked):
+                base = turn.content.strip()
+            asked.append(turn)
+        else:  # the last answer names what "he" or "there" refers to
+            said = re.sub(r"\s*\[\d+\]", "", turn.content).strip()[:200]
+    return " ".join(part for part in (base, said, question.strip()) if part)
+
+
+def recent(history: Sequence[Turn], turns: int = 2) -> list[Turn]:
+    """The last ``turns`` messages, each clipped, for the prompt."""
+    return [Turn(t.role, t.content[:600]) for t in list(history)[-turns:]]

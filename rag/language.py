@@ -1,0 +1,94 @@
+"""Which language a reader writes in, so the answer can come back in it.
+
+Short questions are hard for statistical detectors, and Bulgarian and Russian share most
+letters, so letters that only one of them uses decide first ("ы", "э", "ё" are Russian;
+"ъ" inside words and "щ" are far more Bulgarian); then the ``lingua`` detector (models ship
+inside the package) decides among the languages news readers use most; when it is unsure,
+the previous turn's language (or English) stands.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import cache
+from typing import Any
+
+NAMES = {
+    "en": "English",
+    "bg": "Bulgarian",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "kk": "Kazakh",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "pl": "Polish",
+    "tr": "Turkish",
+    "nl": "Dutch",
+    "cs": "Czech",
+    "ro": "Romanian",
+    "sr": "Serbian",
+    "mk": "Macedonian",
+    "el": "Greek",
+    "zh": "Chinese",
+    "ja": "Japanese",
+    "ar": "Arabic",
+}
+_RU_ONLY = re.compile(r"[ыэё]", re.I)
+_BG_HINT = re.compile(r"\w[ъ]\w|щ|\b(?:кога|къде|какво|колко|защо|кой|коя|кои|беше|са|ли)\b", re.I)
+_RU_HINT = re.compile(r"\b(?:когда|где|что|сколько|почему|кто|какой|какая|был|была|это)\b", re.I)
+_lock = threading.Lock()
+
+
+@cache
+def _detector() -> Any:
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    isos = [getattr(IsoCode639_1, code.upper()) for code in NAMES]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*isos).with_preloaded_language_models().build()
+
+
+def warm() -> None:
+    """Load the detector's models now (a few seconds) rather than on the first question."""
+    with _lock:
+        _detector()
+
+
+def detect(text: str, fallback: str = "en") -> str:
+    """ISO 639-1 code of ``text``'s language, or ``fallback`` when it cannot tell.
+
+    >>> detect("Кога беше срещата на върха?"), detect("Когда был саммит?")
+    ('bg', 'ru')
+    """
+    letters = "".join(ch for ch in text if ch.isalpha())
+    if len(letters) < 2:
+        return fallback
+    cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in letters) / len(letters)
+    if cyrillic > 0.5:
+        if _RU_ONLY.search(text) and not re.search(r"\w[ъ]\w", text):
+            return "ru"
+        bg, ru = len(_BG_HINT.findall(text)), len(_RU_HINT.findall(text))
+        if bg != ru:
+            return "bg" if bg > ru else "ru"
+    with _lock:
+        detector = _detector()
+        values = detector.compute_language_confidence_values(text)
+    if not values:
+        return fallback
+    best = values[0]
+    code = best.language.iso_code_639_1.name.lower()
+    if best.value < 0.5 and len(letters) < 24:
+        return fallback if fallback in NAMES else code
+    return code
+
+
+def name(code: str) -> str:
+    """English name of a language code, for prompts.
+
+    >>> name("bg")
+    'Bulgarian'
+    """
+    return NAMES.get(code, "the language of the question")
