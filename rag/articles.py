@@ -77,7 +77,8 @@ def default_article() -> Article:
     folder = resources.files("rag") / "data" / "articles"
     text = (folder / f"{DEFAULT_ARTICLE_ID}.bg.txt").read_text(encoding="utf-8")
     meta = json.loads((folder / f"{DEFAULT_ARTICLE_ID}.bg.json").read_text(encoding="utf-8"))
-    return Article(text=text, **meta)
+    about = meta.pop("about", {})
+    return Article(text=text, about=dict(about), **meta)
 
 
 def load_article(path: Path, article_id: str | None = None) -> Article:
@@ -102,9 +103,18 @@ def load_article(path: Path, article_id: str | None = None) -> Article:
     meta["id"] = validate_article_id(article_id or meta.get("id") or _slug(stem))
     about = meta.pop("about", None)
     fields = {k: str(v) for k, v in meta.items() if k in _FIELDS}
-    if isinstance(about, dict):
-        return Article(text=text, about={str(k): str(v) for k, v in about.items()}, **fields)
-    return Article(text=text, **fields)
+    summaries = {str(k): str(v) for k, v in about.items()} if isinstance(about, dict) else {}
+    return Article(
+        id=fields["id"],
+        text=text,
+        title=fields.get("title", ""),
+        language=fields.get("language", ""),
+        date=fields.get("date", ""),
+        author=fields.get("author", ""),
+        source=fields.get("source", ""),
+        url=fields.get("url", ""),
+        about=summaries,
+    )
 
 
 _FIELDS = {"id", "title", "language", "date", "author", "source", "url"}

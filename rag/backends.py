@@ -129,6 +129,11 @@ class Backends:
                 self._made[name] = factories[name](self.settings)
             return self._made[name]
 
+    def register(self, backend: ChatBackend) -> None:
+        """Use ``backend`` under its name (tests register scripted chat models this way)."""
+        with self._lock:
+            self._made[backend.name] = backend
+
     def loaded(self, name: str) -> bool:
         """True once the named backend has been created."""
         return name in self._made

@@ -118,7 +118,7 @@ def terms(text: str, names_only: bool = False) -> list[str]:
     >>> terms("Dushanbe") == terms("Душанбе")
     True
     >>> terms("When was the CA–Russia summit in 2025?", names_only=True)[::2]
-    ['p:russia', '2025']
+    ['p:russi', '2025']
     """
     out: list[str] = []
     for raw in _WORD.findall(text):
@@ -133,7 +133,7 @@ def terms(text: str, names_only: bool = False) -> list[str]:
         if len(word) < 3:
             continue
         latin = word.translate(_TRANSLIT).replace("kh", "h").replace("x", "ks").replace("c", "k")
-        out.append("p:" + latin[:6])
+        out.append("p:" + latin[:5])
         skeleton = latin[0] + latin[1:].translate(_SKELETON_DROP)
         if len(skeleton) >= 3:
             out.append("s:" + re.sub(r"(.)\1+", r"\1", skeleton)[:5])

@@ -20,7 +20,7 @@ from rag.types import Citation, Passage
 
 _MARKER = re.compile(r"\s?\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 _QUOTED = re.compile(r"„([^“”\"]{12,400})[“”\"]|«([^»]{12,400})»|\"([^\"]{12,400})\"|“([^”]{12,400})”")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"“”»]?\s+(?=[\"„«(—–-]?\s?[A-ZА-ЯЁ0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"“”»]?\s+(?=[\"„«(—–-]?\s?[A-ZА-ЯЁ0-9])|\n\s*")
 _ANSWER_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])*)?")
 
 
@@ -73,7 +73,9 @@ def clean_markers(answer: str, valid: int) -> str:
         lead = " " if m.group(0).startswith((" ", "\n", "\t")) else ""
         return lead + "".join(f"[{n}]" for n in kept) if kept else ""
 
-    cleaned = _MARKER.sub(fix, answer)
+    cleaned, previous = _MARKER.sub(fix, answer), answer
+    while cleaned != previous:  # removing "[0]" from "[[0]0]" can reveal a new marker
+        cleaned, previous = _MARKER.sub(fix, cleaned), cleaned
     return re.sub(r"\s+([.,;:!?])", r"\1", cleaned).strip()
 
 

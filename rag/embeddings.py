@@ -94,7 +94,10 @@ class SentenceTransformerEmbeddings(ArticleEmbeddings):
                 f"cannot load sentence-transformers model {name_or_path!r} offline: {err}"
             ) from err
         self.model_name = display_name or f"st:{name_or_path}"
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        dimension = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension
+        )
+        self.dim = int(dimension() or 0)
         self._roles = "e5" in name_or_path.lower()
 
     def _embed(self, texts: list[str], query: bool) -> list[list[float]]:

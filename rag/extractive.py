@@ -8,6 +8,7 @@ numbers; if even the best one is too far from the question, it abstains.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -25,7 +26,26 @@ from rag.types import Passage
 MIN_SIMILARITY = 0.80
 LEXICAL_BONUS = 0.012
 SECOND_WITHIN = 0.015
+ANSWER_TYPE_BONUS = 0.03
 _CACHE = 20_000
+_MONTHS = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|януари|февруари|март|април|май|юни|юли|август|септември|октомври|ноември|декември"
+    r"|январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр"
+)
+# (what the question asks for, what a sentence that answers it contains)
+_ANSWER_TYPES = [
+    (
+        re.compile(r"\b(when|what date|which (day|month|year)|кога|когда|какого числа|в кой ден)\b", re.I),
+        re.compile(
+            rf"\b\d{{1,2}}\s*(?:[–-]\s*\d{{1,2}}\s*)?(?:{_MONTHS})|\b(?:{_MONTHS})\w*\b|\b(19|20)\d\d\b", re.I
+        ),
+    ),
+    (
+        re.compile(r"\b(how many|how much|колко|сколько)\b", re.I),
+        re.compile(r"\d|хиляд|стотин|десет|сто\b|милион|милиард|тысяч|сот", re.I),
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -75,11 +95,15 @@ class SentenceRanker:
         query = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
         sims = self.vectors(texts) @ query
         asked = set(terms(question))
+        wanted = [answer for ask, answer in _ANSWER_TYPES if ask.search(question)]
         picks = []
         for (p, s), text, sim in zip(spans, texts, sims, strict=True):
             shared = len(asked & set(terms(text)))
+            typed = ANSWER_TYPE_BONUS if any(w.search(text) for w in wanted) else 0.0
             picks.append(
-                Pick(p.n, s.start, s.end, text, float(sim), float(sim) + LEXICAL_BONUS * min(shared, 4))
+                Pick(
+                    p.n, s.start, s.end, text, float(sim), float(sim) + LEXICAL_BONUS * min(shared, 4) + typed
+                )
             )
         return sorted(picks, key=lambda x: -x.score)
 

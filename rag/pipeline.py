@@ -222,25 +222,25 @@ class Pipeline:
             standalone_question=query,
         )
         first_token_ms = 0.0
+        answer: Answer | None = None
         if not passages:
             answer = self._abstain(draft, None)
         elif name == "extractive":
             answer = self._extractive(draft, query)
         else:
-            answer = None
             try:
-                for kind, payload in self._generate(draft, name, query, turns):
-                    if kind == "token":
-                        if not first_token_ms:
-                            first_token_ms = (time.perf_counter() - started) * 1000
-                        yield TokenEvent(payload)
-                    else:
-                        answer = payload
+                for item in self._generate(draft, name, turns):
+                    if isinstance(item, Answer):
+                        answer = item
+                        continue
+                    if not first_token_ms:
+                        first_token_ms = (time.perf_counter() - started) * 1000
+                    yield TokenEvent(item)
             except (ArticleQAError, TimeoutError, RuntimeError, ValueError, OSError) as err:
                 log.warning("%s backend failed, answering extractively: %s", name, err)
                 answer = replace(self._extractive(draft, query), notice=message("fallback", lang))
-            if answer is None:
-                raise RuntimeError("the language model produced no answer")
+        if answer is None:
+            raise RuntimeError("the language model produced no answer")
         if not first_token_ms:
             first_token_ms = (time.perf_counter() - started) * 1000
             if answer.answer:
@@ -276,10 +276,8 @@ class Pipeline:
         text = extractive.compose(message("lead", draft.language), picks)
         return replace(draft, answer=text, citations=cites, backend="extractive")
 
-    def _generate(
-        self, draft: Answer, name: str, query: str, turns: list[Turn]
-    ) -> Iterator[tuple[str, object]]:
-        """("token", text) pieces as the model writes, then ("answer", Answer)."""
+    def _generate(self, draft: Answer, name: str, turns: list[Turn]) -> Iterator[str | Answer]:
+        """Text pieces as the model writes them, then the checked Answer."""
         chat = self.backends.get(name)
         article = self.article(draft.passages[0].article_id)
         layout = chat.layout if len(self.articles()) == 1 or draft.article_id else "passages"
@@ -296,24 +294,24 @@ class Pipeline:
             visible = out.feed(held)
             held = ""
             if visible:
-                yield "token", visible
+                yield visible
         if ABSTAIN_TOKEN in held or ABSTAIN_TOKEN in out.text:
-            yield "answer", self._abstain(replace(draft, backend=name), article)
+            yield self._abstain(replace(draft, backend=name), article)
             return
         tail = out.feed(held) + out.flush()
         if tail:
-            yield "token", tail
+            yield tail
         passages = numbering.passages
         text = citations.clean_markers(out.text, len(passages))
         text = citations.check_quotes(text, article.text)
         text = citations.attribute(text, passages)
-        cites = citations.cite(text, passages, {article.id: article.text})
-        refused = not cites and bool(_REFUSAL.search(text))
+        found = citations.cite(text, passages, {article.id: article.text})
+        refused = not found and bool(_REFUSAL.search(text))
         if refused or not text:
-            yield "answer", self._abstain(replace(draft, backend=name, passages=tuple(passages)), article)
+            yield self._abstain(replace(draft, backend=name, passages=tuple(passages)), article)
             return
-        cites = tuple(replace(c, paragraph=_paragraph_of(article, c.start)) for c in cites)
-        yield "answer", replace(draft, answer=text, citations=cites, passages=tuple(passages), backend=name)
+        cites = tuple(replace(c, paragraph=_paragraph_of(article, c.start)) for c in found)
+        yield replace(draft, answer=text, citations=cites, passages=tuple(passages), backend=name)
 
 
 class _Numbering:

