@@ -106,11 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--article", metavar="ID", help="only this article (default: all indexed)")
     ask.set_defaults(handler=cmd_ask)
     for module in COMMAND_MODULES:
-        try:
-            importlib.import_module(module).register(commands)
-        except ModuleNotFoundError as err:  # TEMPORARY while the modules are being written
-            if err.name != module:
-                raise
+        importlib.import_module(module).register(commands)
     return parser
 
 
