@@ -1,0 +1,113 @@
+"""Servers for the UI tests: the real app (extractive backend, the session's real index) on
+real uvicorn servers bound to free loopback ports, plus a plain static server for a second origin.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from rag.settings import Settings
+
+StartServer = Callable[[FastAPI], str]
+
+
+class LiveServer:
+    """uvicorn serving ``app`` in a thread on 127.0.0.1 (a free port); ``url`` has no trailing slash."""
+
+    def __init__(self, app: FastAPI) -> None:
+        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="uvicorn-test", daemon=True)
+
+    def start(self) -> str:
+        """Start and wait until it listens."""
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.05)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        """Ask uvicorn to exit and wait for it."""
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def ui_settings(settings: Settings) -> Settings:
+    """The session's settings (private data dir, extractive backend) with a generous rate limit."""
+    return settings.with_(rate_limit_per_minute=10_000, queue_size=8)
+
+
+@pytest.fixture(scope="session")
+def start_server() -> Iterator[StartServer]:
+    """A function that serves an app for the rest of the session and returns its URL."""
+    servers: list[LiveServer] = []
+
+    def start(app: FastAPI) -> str:
+        server = LiveServer(app)
+        servers.append(server)
+        return server.start()
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_app(pipeline, ui_settings: Settings) -> FastAPI:
+    """The full app: API, widget, demo page and Gradio chat."""
+    from ui.server import create_app
+
+    return create_app(pipeline, ui_settings)
+
+
+@pytest.fixture(scope="session")
+def live_url(live_app: FastAPI, start_server: StartServer) -> str:
+    """``live_app`` on a real server."""
+    return start_server(live_app)
+
+
+def serve_html(html: bytes) -> tuple[str, ThreadingHTTPServer]:
+    """A tiny static server (another origin) that answers every GET with ``html``."""
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(html)))
+            self.end_headers()
+            self.wfile.write(html)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, name="static-origin", daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server
+
+
+@pytest.fixture(scope="session")
+def other_origin() -> Iterator[Callable[[bytes], str]]:
+    """A function that serves a page from a new origin and returns its URL."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(html: bytes) -> str:
+        url, server = serve_html(html)
+        servers.append(server)
+        return url
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

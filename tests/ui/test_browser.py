@@ -1,0 +1,314 @@
+"""The chat app and the widget in a real headless Chromium (Debian's, driven by Playwright).
+
+The API server runs for real on loopback (uvicorn, extractive backend, the session's index);
+the widget's host page is served from a *different* origin by a second tiny server.
+Screenshots land in ``artifacts/`` (gitignored) for people to look at.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from rag.settings import Settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+JAPAN = "Кога Токаев посети Япония?"
+JAPAN_EVIDENCE = "Япония на 18–20 декември 2025"
+XSS = "Who wrote the article? <img src=x onerror=alert(1)> <script>alert(2)</script>"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    """A fresh page that records every JavaScript dialog (none may ever open)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    yield page
+    context.close()
+
+
+def shot(page, name: str, full: bool = False) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=full)
+
+
+def open_app(page, url: str) -> None:
+    page.goto(url + "/", wait_until="domcontentloaded")
+    page.wait_for_selector("#aqa-status [data-state=ready]", timeout=60_000)
+
+
+WATCH_STATUS = """() => {
+  window.__states = [];
+  if (window.__watching) return;
+  window.__watching = true;
+  const el = document.querySelector('#aqa-status');
+  new MutationObserver(() => {
+    const state = el.querySelector('[data-state]')?.dataset.state;
+    if (window.__states[window.__states.length - 1] !== state) window.__states.push(state);
+  }).observe(el, {subtree: true, childList: true, attributes: true});
+}"""
+FINISHED = """() => { const i = window.__states.indexOf('working');
+  return i >= 0 && window.__states.slice(i).some(s => s === 'ready' || s === 'error'); }"""
+
+
+def until_answered(page, action: Callable[[], None]) -> None:
+    """Do ``action`` and wait until the status has gone through "working" to ready (or error)."""
+    page.evaluate(WATCH_STATUS)
+    action()
+    page.wait_for_function(FINISHED)
+
+
+def ask_app(page, question: str) -> None:
+    page.locator("#aqa-question textarea").fill(question)
+    until_answered(page, page.locator("#aqa-ask").click)
+
+
+def demo_html(api: str) -> bytes:
+    """The server's demo page, rendered for a widget that talks to ``api``."""
+    return httpx.get(f"{api}/demo", params={"api": api}, timeout=30).content
+
+
+def widget_ask(page, question: str) -> None:
+    page.locator("#aqa-launcher").click()  # Playwright's CSS pierces the open shadow root
+    page.locator("#aqa-input").fill(question)
+    page.locator("#aqa-send").click()
+
+
+# -- (a) the full Gradio app ------------------------------------------------------------------
+
+RECORD = """() => {
+  window.__seen = [];
+  const note = () => {
+    const bots = document.querySelectorAll('#aqa-chat [data-testid="bot"]');
+    const text = bots.length ? bots[bots.length - 1].innerText.trim() : '';
+    const state = (document.querySelector('#aqa-status [data-state]') || {}).dataset?.state;
+    const seen = state + '|' + text;
+    if (window.__seen[window.__seen.length - 1] !== seen) window.__seen.push(seen);
+  };
+  new MutationObserver(note).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def test_app_streams_an_answer_and_highlights_its_citation(
+    page, live_url: str, ui_settings: Settings
+) -> None:
+    open_app(page, live_url)
+    page.evaluate(RECORD)
+    ask_app(page, JAPAN)
+
+    seen = page.evaluate("window.__seen")
+    final = seen[-1]
+    assert final.startswith("ready|") and JAPAN_EVIDENCE in final, seen
+    assert any(s.startswith("working|") for s in seen[:-1]), seen  # shown while it was being written
+    mark = page.locator("#aqa-sources li.aqa-source mark.aqa-quote").first
+    assert JAPAN_EVIDENCE in mark.inner_text()
+
+    cite = page.locator("#aqa-chat a.aqa-cite").first
+    target = cite.get_attribute("href")
+    assert target and target.startswith("#source-")
+    cite.click()
+    page.wait_for_function("t => location.hash === t", arg=target)
+    assert page.evaluate("document.querySelector(':target')?.id") == target[1:]
+    assert page.locator(target).locator("mark.aqa-quote").count() >= 1
+    shot(page, "app.png", full=True)
+
+    # a dislike with a reason is stored with the question, answer and citations
+    page.locator('#aqa-chat button[aria-label="Dislike"]').last.click()
+    page.wait_for_selector("#aqa-reason-row textarea", state="visible")
+    page.locator("#aqa-reason-row textarea").fill("too long a quote")
+    page.locator("#aqa-reason-send").click()
+    page.wait_for_selector("#aqa-status:has-text('note was saved')")
+    with sqlite3.connect(ui_settings.data_dir / "feedback.sqlite3") as db:
+        row = db.execute(
+            "SELECT question, rating, reason, citations FROM feedback ORDER BY id DESC"
+        ).fetchone()
+    assert row[:3] == (JAPAN, "down", "too long a quote") and JAPAN_EVIDENCE in row[3]
+    assert page.dialogs == []
+
+
+def test_app_follow_up_retry_clear_and_phone_width(browser, live_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        open_app(page, live_url)
+        ask_app(page, "When was the CA–Russia summit?")
+        ask_app(page, "And where was it held?")
+        bots = page.locator('#aqa-chat [data-testid="bot"]')
+        assert bots.count() == 2 and "Душанбе" in bots.last.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        shot(page, "app-phone.png", full=True)
+        until_answered(page, page.locator("#aqa-retry").click)
+        assert page.locator('#aqa-chat [data-testid="bot"]').count() == 2
+        page.locator("#aqa-clear").click()
+        page.wait_for_selector("#aqa-status:has-text('Cleared')")
+        assert page.locator('#aqa-chat [data-testid="bot"]').count() == 0
+    finally:
+        context.close()
+
+
+def test_app_shows_the_place_in_line(page, live_app, live_url: str) -> None:
+    open_app(page, live_url)
+    queue = live_app.state.service.queue
+    running = queue.join()  # someone else's question is being answered
+    assert running.try_start()
+    try:
+        page.evaluate(WATCH_STATUS)
+        page.locator("#aqa-question textarea").fill("Who wrote the article?")
+        page.locator("#aqa-ask").click()
+        waiting = page.locator("#aqa-status [data-state=waiting]")
+        waiting.wait_for(timeout=30_000)
+        assert "you are number 1" in waiting.inner_text()
+    finally:
+        running.finish()
+    page.wait_for_function(FINISHED)
+    assert "Полонская" in page.locator('#aqa-chat [data-testid="bot"]').last.inner_text()
+
+
+def test_app_shows_the_loading_state(browser, ui_settings: Settings, embedder, start_server) -> None:
+    from rag.pipeline import Pipeline
+    from ui.server import create_app
+
+    cold = start_server(create_app(Pipeline(ui_settings, embedder), ui_settings, warm_up=False))
+    assert httpx.get(f"{cold}/healthz").status_code == 503
+    page = browser.new_page()
+    try:
+        page.goto(cold + "/", wait_until="domcontentloaded")
+        status = page.locator("#aqa-status [data-state=loading]")
+        status.wait_for(timeout=60_000)
+        assert "Loading model" in status.inner_text()
+    finally:
+        page.close()
+
+
+# -- (b) the widget on a page from another origin ---------------------------------------------
+
+
+def test_widget_answers_and_highlights_the_host_page(
+    page, live_url: str, other_origin: Callable[[bytes], str]
+) -> None:
+    site = other_origin(demo_html(live_url))
+    assert site.rsplit(":", 1)[1] != live_url.rsplit(":", 1)[1]
+    page.goto(site + "/", wait_until="load")
+    page.wait_for_function("window.ArticleQA && window.ArticleQA.root")
+    widget_ask(page, JAPAN)
+    answer = page.locator(".aqa-msg-assistant .aqa-answer")
+    page.wait_for_function(
+        "t => [...ArticleQA.root.querySelectorAll('.aqa-answer')].some(a => a.textContent.includes(t))",
+        arg=JAPAN_EVIDENCE,
+    )
+    assert JAPAN_EVIDENCE in answer.last.inner_text()
+    assert page.evaluate("document.querySelectorAll('mark.aqa-highlight').length") == 0
+
+    page.locator("button.aqa-cite[data-n]").first.click()
+    page.wait_for_function("document.querySelectorAll('mark.aqa-highlight').length > 0")
+    marked = page.evaluate(
+        "[...document.querySelectorAll('mark.aqa-highlight')].map(m => m.textContent).join('')"
+    )
+    assert JAPAN_EVIDENCE in marked
+    page.wait_for_function(  # scrolled so that the highlighted sentence is on screen
+        """() => { const r = document.querySelector('mark.aqa-highlight').getBoundingClientRect();
+                   return r.top >= 0 && r.bottom <= innerHeight && scrollY > 0; }"""
+    )
+    assert page.evaluate(
+        "document.querySelector('mark.aqa-highlight').closest('[data-aqa-paragraph]') !== null"
+    )
+    shot(page, "widget.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "widget-phone.png")
+    assert page.dialogs == []
+
+
+# -- (c) a disallowed origin is refused -------------------------------------------------------
+
+
+def test_widget_on_a_disallowed_origin_gets_an_error_and_no_answer(
+    page, pipeline, ui_settings: Settings, start_server, other_origin: Callable[[bytes], str]
+) -> None:
+    from ui.server import create_app
+
+    strict = start_server(
+        create_app(pipeline, ui_settings.with_(allowed_origins=("https://news.example.org",)))
+    )
+    site = other_origin(demo_html(strict))
+    failed: list[str] = []
+    page.on("requestfailed", lambda r: failed.append(r.url) if "/api/ask" in r.url else None)
+    page.goto(site + "/", wait_until="load")
+    page.wait_for_function("window.ArticleQA && window.ArticleQA.root")
+    result = page.evaluate("q => window.ArticleQA.ask(q)", JAPAN)
+    assert result is None
+    error = page.locator("[data-role='error']")
+    assert error.count() == 1 and error.inner_text().strip()
+    answers = page.evaluate(
+        "[...window.ArticleQA.root.querySelectorAll('.aqa-answer')].map(a => a.textContent.trim()).join('')"
+    )
+    assert answers == ""
+    assert failed  # the browser blocked the calls (no CORS headers) ...
+    direct = httpx.post(f"{strict}/api/ask", json={"question": JAPAN}, headers={"Origin": site})
+    assert direct.status_code == 403 and direct.json()["error"] == "OriginRefused"  # ... which got 403
+    assert page.evaluate("document.querySelectorAll('mark.aqa-highlight').length") == 0
+
+
+# -- (d) markup in a question is text, in the app and in the widget ----------------------------
+
+
+def test_markup_in_a_question_is_shown_as_text_in_the_app(page, live_url: str) -> None:
+    open_app(page, live_url)
+    ask_app(page, XSS)
+    user = page.locator('#aqa-chat [data-testid="user"]').last
+    assert "<img src=x onerror=alert(1)> <script>alert(2)</script>" in user.inner_text()
+    assert page.locator("#aqa-chat img[src='x']").count() == 0
+    assert page.locator("#aqa-chat [data-testid='user'] script").count() == 0
+    assert page.dialogs == []
+
+
+def test_markup_in_a_question_is_shown_as_text_in_the_widget(
+    page, live_url: str, other_origin: Callable[[bytes], str]
+) -> None:
+    page.goto(other_origin(demo_html(live_url)) + "/", wait_until="load")
+    page.wait_for_function("window.ArticleQA && window.ArticleQA.root")
+    answer = page.evaluate("q => window.ArticleQA.ask(q)", XSS)
+    assert answer is not None
+    bubble = page.locator(".aqa-msg-user .aqa-bubble").last
+    assert "<img src=x onerror=alert(1)> <script>alert(2)</script>" in bubble.inner_text()
+    assert (
+        page.evaluate("window.ArticleQA.root.querySelectorAll('img[src=\"x\"], .aqa-msg script').length") == 0
+    )
+    assert page.dialogs == []
+
+
+def test_demo_page_served_by_the_server_itself(page, live_url: str) -> None:
+    page.goto(f"{live_url}/demo?api={quote(live_url)}", wait_until="load")
+    page.wait_for_function("window.ArticleQA && window.ArticleQA.root")
+    answer = page.evaluate("q => window.ArticleQA.ask(q)", "Who wrote the article?")
+    assert answer and answer["citations"]
+    assert "Полонская" in answer["answer"]

@@ -1,0 +1,86 @@
+"""Request bodies of the HTTP API (pydantic, with limits), and the error body for the docs.
+
+The answer itself is ``rag.types.Answer.to_dict()``; only what comes *in* is modelled here,
+so a bad request is refused at the edge with a message naming the bad field.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_TEXT_CHARS = 20_000
+MAX_HISTORY = 50
+
+
+class TurnIn(BaseModel):
+    """One earlier message of the conversation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=MAX_TEXT_CHARS)
+
+
+class AskRequest(BaseModel):
+    """A question about the article, with the conversation so far for follow-ups."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"question": "When was the CA–Russia summit?"},
+                {
+                    "question": "And where was it held?",
+                    "history": [
+                        {"role": "user", "content": "When was the CA–Russia summit?"},
+                        {"role": "assistant", "content": "On 9 October in Dushanbe [1]."},
+                    ],
+                    "backend": "extractive",
+                    "article_id": "kazakhstan-diplomacy-2025",
+                },
+            ]
+        },
+    )
+
+    question: str = Field(max_length=MAX_TEXT_CHARS, description="in any language; answers follow it")
+    history: list[TurnIn] = Field(default_factory=list, max_length=MAX_HISTORY)
+    backend: Literal["local", "openai", "extractive"] | None = Field(
+        default=None, description="default: the server's (local when installed)"
+    )
+    article_id: str | None = Field(default=None, max_length=128, description="default: all indexed")
+
+
+class CitationIn(BaseModel):
+    """A citation as the answer gave it (``Answer.to_dict()["citations"][i]``)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    n: int = Field(ge=1, le=1000)
+    chunk_id: str = Field(default="", max_length=300)
+    paragraph: int = Field(default=0, ge=0, le=1_000_000)
+    start: int = Field(default=0, ge=0)
+    end: int = Field(default=0, ge=0)
+    quote: str = Field(default="", max_length=5000)
+
+
+class FeedbackRequest(BaseModel):
+    """A reader's rating of one answer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    answer: str = Field(max_length=MAX_TEXT_CHARS)
+    citations: list[CitationIn] = Field(default_factory=list, max_length=50)
+    rating: Literal["up", "down"]
+    reason: str = Field(default="", max_length=2000)
+    backend: str = Field(default="", max_length=32)
+    article_id: str = Field(default="", max_length=128)
+
+
+class ErrorOut(BaseModel):
+    """Every error response: the error's class name and a message for the reader."""
+
+    error: str = Field(examples=["InvalidQuestion"])
+    message: str = Field(examples=["the question is empty: please type a question about the article"])
