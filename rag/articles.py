@@ -81,6 +81,21 @@ def default_article() -> Article:
     return Article(text=text, about=dict(about), **meta)
 
 
+def check_text(text: str, name: str) -> str:
+    """An article's text if it can be indexed (BOM dropped); else InvalidArticle naming ``name``."""
+    if "\x00" in text:
+        raise InvalidArticle(f"{name}: looks binary (contains NUL bytes)")
+    if bad := re.search(r"[\ud800-\udfff]", text):
+        raise InvalidArticle(f"{name}: not valid Unicode text (a lone surrogate at character {bad.start()})")
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise InvalidArticle(f"{name}: the article is empty")
+    size = len(text.encode("utf-8"))
+    if size > MAX_ARTICLE_BYTES:
+        raise InvalidArticle(f"{name}: article is {size:,} bytes; the limit is 5 MB")
+    return text
+
+
 def load_article(path: Path, article_id: str | None = None) -> Article:
     """Read an article file (UTF-8 text, with ``path.json`` metadata if present)."""
     try:
@@ -90,14 +105,9 @@ def load_article(path: Path, article_id: str | None = None) -> Article:
     if len(raw) > MAX_ARTICLE_BYTES:
         raise InvalidArticle(f"{path.name}: article is {len(raw):,} bytes; the limit is 5 MB")
     try:
-        text = raw.decode("utf-8")
+        text = check_text(raw.decode("utf-8"), path.name)
     except UnicodeDecodeError as err:
         raise InvalidArticle(f"{path.name}: not UTF-8 text (bad byte at {err.start})") from err
-    if "\x00" in text:
-        raise InvalidArticle(f"{path.name}: looks binary (contains NUL bytes)")
-    text = text.lstrip("\ufeff")
-    if not text.strip():
-        raise InvalidArticle(f"{path.name}: the article is empty")
     meta = _sidecar(path) or _metadata_from_text(text)
     stem = path.name.split(".")[0].lower()
     meta["id"] = validate_article_id(article_id or meta.get("id") or _slug(stem))

@@ -28,22 +28,28 @@ class ChatBackend:
     """A chat model plus what the pipeline needs to know about it."""
 
     def __init__(self, name: str, model: BaseChatModel, layout: str, timeout_s: float) -> None:
-        if layout not in ("article", "passages"):
-            raise ValueError(f"layout must be 'article' or 'passages', got {layout!r}")
+        if layout not in ("evidence", "passages"):
+            raise ValueError(f"layout must be 'evidence' or 'passages', got {layout!r}")
         self.name = name
         self.model = model
         self.layout = layout
         self.timeout_s = timeout_s
 
     def stream(self, messages: list[BaseMessage]) -> Iterator[str]:
-        """Text pieces of the reply; raises TimeoutError past the backend's time limit."""
+        """Text pieces of the reply; raises TimeoutError past the time limit, BackendUnavailable
+        for anything the model's client raises (e.g. openai's APIConnectionError)."""
         deadline = time.monotonic() + self.timeout_s
-        for chunk in self.model.stream(messages):
-            text = chunk.content if isinstance(chunk.content, str) else str(chunk.content)
-            if text:
-                yield text
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the {self.name} model took longer than {self.timeout_s:.0f} s")
+        try:
+            for chunk in self.model.stream(messages):
+                text = chunk.content if isinstance(chunk.content, str) else str(chunk.content)
+                if text:
+                    yield text
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the {self.name} model took longer than {self.timeout_s:.0f} s")
+        except (TimeoutError, BackendUnavailable):
+            raise
+        except Exception as err:  # every client has its own errors; all mean "no answer from it"
+            raise BackendUnavailable(f"the {self.name} model failed: {type(err).__name__}: {err}") from err
 
     def warm(self, messages: list[BaseMessage]) -> None:
         """Pre-compute what can be reused across questions (the local model's prompt prefix)."""
@@ -76,7 +82,7 @@ def make_local(settings: Settings) -> ChatBackend:
         state_dir=settings.cache_dir / "states",
     )
     chat = local_model.ChatLocalLlama(model=model, max_tokens=settings.max_answer_tokens)
-    return ChatBackend("local", chat, "article", settings.llm_timeout_s)
+    return ChatBackend("local", chat, "evidence", settings.llm_timeout_s)
 
 
 def make_openai(settings: Settings) -> ChatBackend:

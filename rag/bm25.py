@@ -6,15 +6,16 @@ its Latin transliteration, so "Dushanbe", "Душанбе" and "Душанбе,"
 "Tokayev" and "Токаев". Numbers are kept whole ("2025", "9").
 
 Scores are one sparse matrix product; chunks of one article are contiguous rows, so filtering
-by article is a row slice.
+by article is a row slice. Building is vectorised: the terms of each distinct word are worked
+out once (words repeat across an archive), then counted by one sparse-matrix construction.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -127,17 +128,26 @@ def terms(text: str, names_only: bool = False) -> list[str]:
             continue
         if names_only and raw[0].isupper() and word in _QUESTION_WORDS:
             continue
-        if word.isdigit():
-            out.append(word.lstrip("0") or "0")
-            continue
-        if len(word) < 3:
-            continue
-        latin = word.translate(_TRANSLIT).replace("kh", "h").replace("x", "ks").replace("c", "k")
-        out.append("p:" + latin[:5])
-        skeleton = latin[0] + latin[1:].translate(_SKELETON_DROP)
-        if len(skeleton) >= 3:
-            out.append("s:" + re.sub(r"(.)\1+", r"\1", skeleton)[:5])
+        out.extend(word_terms(word))
     return out
+
+
+@lru_cache(maxsize=1 << 17)
+def word_terms(word: str) -> tuple[str, ...]:
+    """The terms of one lower-cased word (memoised: the same words recur in every article).
+
+    >>> word_terms("душанбе"), word_terms("2025"), word_terms("в")
+    (('p:dusha', 's:dsnb'), ('2025',), ())
+    """
+    if word.isdigit():
+        return (word.lstrip("0") or "0",)
+    if len(word) < 3:
+        return ()
+    latin = word.translate(_TRANSLIT).replace("kh", "h").replace("x", "ks").replace("c", "k")
+    skeleton = latin[0] + latin[1:].translate(_SKELETON_DROP)
+    if len(skeleton) >= 3:
+        return ("p:" + latin[:5], "s:" + re.sub(r"(.)\1+", r"\1", skeleton)[:5])
+    return ("p:" + latin[:5],)
 
 
 class BM25:
@@ -145,32 +155,43 @@ class BM25:
 
     def __init__(self, chunks: Sequence[Chunk]) -> None:
         self.chunks = sorted(chunks, key=lambda c: (c.article_id, c.start, c.end))
+        self.by_id = {c.id: c for c in self.chunks}
         self._vocab: dict[str, int] = {}
         self._rows: dict[str, tuple[int, int]] = {}
-        rows: list[int] = []
+        ids_of: dict[str, list[int]] = {}  # word -> its term ids, worked out once per build
         cols: list[int] = []
-        tfs: list[float] = []
-        lengths = np.zeros(len(self.chunks), dtype=np.float32)
+        lengths = np.zeros(len(self.chunks), dtype=np.int64)
         for i, chunk in enumerate(self.chunks):
             lo, _ = self._rows.get(chunk.article_id, (i, i))
             self._rows[chunk.article_id] = (lo, i + 1)
-            counts = Counter(terms(chunk.text))
-            lengths[i] = sum(counts.values())
-            for term, tf in counts.items():
-                rows.append(i)
-                cols.append(self._vocab.setdefault(term, len(self._vocab)))
-                tfs.append(tf)
+            before = len(cols)
+            for raw in _WORD.findall(chunk.text):
+                ids = ids_of.get(raw)
+                if ids is None:
+                    vocab = self._vocab
+                    ids = ids_of[raw] = [vocab.setdefault(t, len(vocab)) for t in word_terms(raw.lower())]
+                cols.extend(ids)
+            lengths[i] = len(cols) - before
         n = max(len(self.chunks), 1)
+        rows = np.repeat(np.arange(len(self.chunks), dtype=np.int32), lengths)
+        # duplicate (row, term) pairs are summed: the matrix holds term frequencies
         tf_matrix = sparse.csr_matrix(
-            (np.asarray(tfs, dtype=np.float32), (rows, cols)), shape=(n, max(len(self._vocab), 1))
+            (np.ones(len(cols), dtype=np.float32), (rows, np.asarray(cols, dtype=np.int32))),
+            shape=(n, max(len(self._vocab), 1)),
         )
-        df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=tf_matrix.shape[1])
+        tf_matrix.sum_duplicates()
+        df = np.bincount(tf_matrix.indices, minlength=tf_matrix.shape[1])
         idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
         avg = float(lengths.mean()) if len(self.chunks) else 1.0
-        norm = K1 * (1 - B + B * lengths / max(avg, 1e-9))
+        norm = (K1 * (1 - B + B * lengths / max(avg, 1e-9))).astype(np.float32)
         coo = tf_matrix.tocoo()
         weights = coo.data * (K1 + 1) / (coo.data + norm[coo.row]) * idf[coo.col]
         self._matrix = sparse.csc_matrix((weights, (coo.row, coo.col)), shape=tf_matrix.shape)
+
+    def article_chunks(self, article_id: str) -> list[Chunk]:
+        """The chunks of one article, in offset order (none for an unknown article)."""
+        lo, hi = self._rows.get(article_id, (0, 0))
+        return self.chunks[lo:hi]
 
     def search(self, query: str, n: int, article_id: str | None = None) -> list[tuple[Chunk, float]]:
         """Top ``n`` chunks for ``query`` with positive scores, optionally within one article."""
@@ -183,9 +204,29 @@ class BM25:
         ids = sorted({self._vocab[t] for t in terms(query, names_only) if t in self._vocab})
         if not ids or not self.chunks:
             return []
-        scores = np.asarray(self._matrix[:, ids].sum(axis=1)).ravel()
-        window = scores[lo:hi]
-        top = np.argsort(-window, kind="stable")[:n]
+        scores = self._matrix[:, ids]
+        if hi - lo < len(self.chunks):
+            scores = scores[lo:hi]
+        window = np.asarray(scores.sum(axis=1)).ravel()
+        top = _top(window, n)
         return [
             (self.chunks[lo + i], float(window[i])) for i in top if window[i] > 0 and math.isfinite(window[i])
         ]
+
+
+def _top(scores: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the ``n`` highest scores, best first, ties in index order (a stable sort's).
+
+    Only the candidates at or above the n-th best score are sorted, not the whole archive.
+
+    >>> _top(np.array([0.5, 2.0, 0.5, 1.0, 0.5]), 3).tolist()
+    [1, 3, 0]
+    """
+    if n <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if len(scores) > n:
+        kth = np.partition(scores, len(scores) - n)[len(scores) - n]
+        candidates = np.flatnonzero(scores >= kth)
+    else:
+        candidates = np.arange(len(scores))
+    return candidates[np.argsort(-scores[candidates], kind="stable")][:n]

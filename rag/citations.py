@@ -1,6 +1,7 @@
 """Citation checking: every ``[n]`` in an answer is verified before anyone sees it.
 
-- A marker whose ``n`` is not a passage number is dropped (``[7]`` with three passages).
+- A marker whose ``n`` is not a passage number is dropped (``[7]`` with three passages), and
+  so is one whose sentence shares no word with passage ``n`` (nothing there supports it).
 - Each kept marker becomes a ``Citation`` whose ``quote`` is a sentence of passage ``n``,
   chosen to best support the answer sentence that carries the marker; quotes are always
   exact spans of the article (``article_text[start:end] == quote``).
@@ -101,7 +102,11 @@ def cite(answer: str, passages: Sequence[Passage], article_texts: dict[str, str]
                 continue
             seen.add(n)
             passage = by_n[n]
-            quote = best_sentence(passage, claim, _quoted_spans(claim))
+            quoted = _quoted_spans(claim)
+            quote = best_sentence(passage, claim, quoted)
+            said = set(terms(_MARKER.sub(" ", claim)))
+            if not quoted and not said & set(terms(passage.text[quote.start : quote.end])):
+                continue  # the claim shares no word with the passage: nothing there supports it
             start, end = passage.start + quote.start, passage.start + quote.end
             text = article_texts.get(passage.article_id, "")
             if text[start:end] != passage.text[quote.start : quote.end]:

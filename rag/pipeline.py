@@ -5,7 +5,7 @@ The CLI, the Gradio app, the HTTP API and the evaluator all call these two and n
 
     question ─ validate ─ detect language ─ standalone (follow-ups) ─ hybrid retrieval
       ─ SourcesEvent ─ backend (local | openai | extractive) ─ TokenEvents
-      ─ verify markers and quotes ─ AnswerEvent(Answer)
+      ─ verify markers and quotes (none verified: abstain), refuse prompt leaks ─ AnswerEvent(Answer)
 
 A language-model failure or time-out never reaches the reader as an error: the extractive
 answer is given instead, with a notice saying so.
@@ -17,20 +17,19 @@ import logging
 import re
 import threading
 import time
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from index.build import ProgressFactory, add_article, build_index
-from index.store import Store
+from index.store import ArticleChange, Store
 from prompts import message
-from rag import citations, conversation, extractive, language, prompting
+from rag import citations, conversation, extractive, injection, language, leaks, prompting
 from rag.articles import default_article, paragraph_at, paragraphs, validate_article_id
 from rag.backends import Backends
-from rag.bm25 import terms
 from rag.embeddings import ArticleEmbeddings, make_embedder
 from rag.errors import ArticleQAError, BackendUnavailable, InvalidQuestion, UnknownArticle
 from rag.prompting import ABSTAIN_TOKEN
+from rag.questions import clean_question, clean_text
 from rag.retrieval import HybridRetriever, StageTimes
 from rag.settings import BACKENDS, Settings
 from rag.types import (
@@ -47,11 +46,12 @@ from rag.types import (
 )
 
 log = logging.getLogger(__name__)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+# A model that answers "the article does not say" in its own words, instead of NOT_IN_ARTICLE.
 _REFUSAL = re.compile(
-    r"does not (?:say|mention|contain|provide|specify)|doesn't (?:say|mention)|no information"
-    r"|не се (?:споменава|казва|посочва)|няма (?:информация|данни)"
-    r"|не (?:упоминается|сказано|говорится|указано)|нет (?:информации|данных)",
+    r"(?:does|do|did|is|was|are|were)(?: not|n't) (?:say|mention|contain|provide|specif|state|give|include)"
+    r"|not (?:specified|mentioned|stated|provided|given|included)|no information"
+    r"|не се (?:споменава|казва|посочва)|не е (?:посочен|споменат|казано)|няма (?:информация|данни)"
+    r"|не (?:упоминается|сказано|говорится|указан)|нет (?:информации|данных)",
     re.IGNORECASE,
 )
 MAX_HISTORY_TURNS = 20
@@ -93,11 +93,7 @@ class Pipeline:
         name = self.backends.default()
         if load_model and name != "extractive":
             try:
-                backend = self.backends.get(name)
-                articles = self.articles()
-                if backend.layout == "article" and len(articles) == 1:
-                    article = articles[0]
-                    backend.warm(prompting.build("article", article, "", "en", []).messages[:1])
+                self.backends.get(name).warm(prompting.fixed_messages())
             except ArticleQAError as err:
                 log.warning("%s backend unavailable, answers will be extractive: %s", name, err)
         self._ready = True
@@ -125,10 +121,14 @@ class Pipeline:
                 return article
         raise UnknownArticle(f"no article with id {article_id!r} is indexed")
 
-    def add(self, article: Article, progress: ProgressFactory | None = None) -> None:
-        """Index (or re-index) one article."""
+    def add(self, article: Article, progress: ProgressFactory | None = None) -> ArticleChange:
+        """Index (or re-index) one article; say how many chunks were added, removed and kept."""
         kwargs = {"progress": progress} if progress else {}
-        add_article(self.store, self.embedder, article, self.settings, **kwargs)
+        return add_article(self.store, self.embedder, article, self.settings, **kwargs)
+
+    def remove(self, article_id: str) -> int:
+        """Remove one article from the index; return how many chunks went."""
+        return self.store.remove_article(validate_article_id(article_id))
 
     # -- questions --------------------------------------------------------------------------
 
@@ -147,26 +147,14 @@ class Pipeline:
 
     def validate(self, question: object) -> str:
         """The question, cleaned; raises InvalidQuestion naming what is wrong."""
-        if not isinstance(question, str):
-            raise InvalidQuestion(f"the question must be text, got {type(question).__name__}")
-        limit = self.settings.max_question_chars
-        if len(question) > limit:
-            raise InvalidQuestion(
-                f"the question is {len(question):,} characters long; the limit is {limit:,}. "
-                "Please ask something shorter."
-            )
-        cleaned = _CONTROL.sub(" ", unicodedata.normalize("NFC", question))
-        cleaned = re.sub(r"[ \t]+", " ", cleaned).strip()
-        if not cleaned or not any(ch.isalnum() for ch in cleaned):
-            raise InvalidQuestion("the question is empty: please type a question about the article")
-        return cleaned
+        return clean_question(question, self.settings.max_question_chars)
 
     def _history(self, history: Sequence[Turn]) -> list[Turn]:
         turns: list[Turn] = []
         for turn in list(history)[-MAX_HISTORY_TURNS:]:
             if not isinstance(turn, Turn) or turn.role not in ("user", "assistant"):
                 raise InvalidQuestion("history must be a list of {role: user|assistant, content} turns")
-            content = _CONTROL.sub(" ", str(turn.content))[: self.settings.max_question_chars].strip()
+            content = clean_text(str(turn.content), self.settings.max_question_chars)
             if content:
                 turns.append(Turn(turn.role, content))
         return turns
@@ -258,7 +246,8 @@ class Pipeline:
 
     def _extractive(self, draft: Answer, query: str) -> Answer:
         article = self.article(draft.passages[0].article_id)
-        picks = extractive.choose(self.ranker.rank(query, draft.passages))
+        ranked = self.ranker.rank(query, draft.passages)
+        picks = extractive.choose([p for p in ranked if not injection.instruction_like(p.text)])
         if not picks:
             return replace(self._abstain(draft, article), backend="extractive")
         by_n = {p.n: p for p in draft.passages}
@@ -280,12 +269,19 @@ class Pipeline:
         """Text pieces as the model writes them, then the checked Answer."""
         chat = self.backends.get(name)
         article = self.article(draft.passages[0].article_id)
-        layout = chat.layout if len(self.articles()) == 1 or draft.article_id else "passages"
-        prompt = prompting.build(
-            layout, article, draft.question, draft.language, draft.passages, conversation.recent(turns)
+        picks = (
+            self.ranker.rank(draft.standalone_question, draft.passages) if chat.layout == "evidence" else []
         )
-        numbering = _Numbering(self, article, list(draft.passages), layout)
-        out = _MarkerStream(numbering)
+        prompt = prompting.build(
+            chat.layout,
+            article,
+            draft.question,
+            draft.language,
+            draft.passages,
+            picks,
+            conversation.recent(turns),
+        )
+        out = _MarkerStream(len(draft.passages))
         held = ""
         for piece in chat.stream(prompt.messages):
             held += piece
@@ -293,77 +289,50 @@ class Pipeline:
                 continue  # never stream the abstain token; decide once it is complete
             visible = out.feed(held)
             held = ""
+            if leaks.leaks(out.text):  # checked before showing: the leaking words never go out
+                yield self._leaked(draft, name, article)
+                return
             if visible:
                 yield visible
         if ABSTAIN_TOKEN in held or ABSTAIN_TOKEN in out.text:
             yield self._abstain(replace(draft, backend=name), article)
             return
         tail = out.feed(held) + out.flush()
+        if leaks.leaks(out.text):
+            yield self._leaked(draft, name, article)
+            return
         if tail:
             yield tail
-        passages = numbering.passages
-        text = citations.clean_markers(out.text, len(passages))
+        passages = list(draft.passages)
+        text = citations.clean_markers(_strip_label(out.text), len(passages))
         text = citations.check_quotes(text, article.text)
+        if not citations.parse_markers(text) and _REFUSAL.search(text):  # "…is not mentioned"
+            yield self._abstain(replace(draft, backend=name), article)
+            return
         text = citations.attribute(text, passages)
         found = citations.cite(text, passages, {article.id: article.text})
-        refused = not found and bool(_REFUSAL.search(text))
-        if refused or not text:
+        planted = any(injection.instruction_like(c.quote) for c in found)
+        if not found or planted:  # nothing in the article supports it (a refusal, or words it was
+            # talked into), or only orders planted in the article do: say what the article covers
             yield self._abstain(replace(draft, backend=name, passages=tuple(passages)), article)
             return
         cites = tuple(replace(c, paragraph=_paragraph_of(article, c.start)) for c in found)
         yield replace(draft, answer=text, citations=cites, passages=tuple(passages), backend=name)
 
-
-class _Numbering:
-    """Maps the numbers a model cites to passage numbers (adding passages it cites beyond them).
-
-    In the passages layout a cited number is a passage number already. In the article layout
-    it is a paragraph number: the passage is the retrieved one inside that paragraph, or else
-    the paragraph's chunk that best matches the sentence the marker ends.
-    """
-
-    def __init__(self, pipeline: Pipeline, article: Article, passages: list[Passage], layout: str) -> None:
-        self.pipeline = pipeline
-        self.article = article
-        self.passages = passages
-        self.layout = layout
-        self._paras = {p.n: p for p in paragraphs(article.text)}
-        self._memo: dict[int, int | None] = {}
-
-    def number(self, cited: int, claim: str) -> int | None:
-        """The passage number for a cited number, or None to drop the marker."""
-        if self.layout == "passages":
-            return cited if 1 <= cited <= len(self.passages) else None
-        if cited not in self._memo:
-            self._memo[cited] = self._paragraph_passage(cited, claim)
-        return self._memo[cited]
-
-    def _paragraph_passage(self, paragraph: int, claim: str) -> int | None:
-        para = self._paras.get(paragraph)
-        if para is None:
-            return None
-        inside = [p for p in self.passages if p.start < para.end and para.start < p.end]
-        if inside:
-            return inside[0].n
-        chunks = [
-            c
-            for c in self.pipeline.retriever.bm25().chunks
-            if c.article_id == self.article.id and c.start < para.end and para.start < c.end
-        ]
-        if not chunks:
-            return None
-        words = set(terms(claim))
-        best = max(chunks, key=lambda c: (len(words & set(terms(c.text))), -c.start))
-        passage = Passage.from_chunk(len(self.passages) + 1, best, 0.0)
-        self.passages.append(passage)
-        return passage.n
+    def _leaked(self, draft: Answer, name: str, article: Article) -> Answer:
+        """The abstention given instead of an answer that repeated the model's instructions."""
+        log.warning("the %s model's answer repeated its instructions; abstaining instead", name)
+        return self._abstain(replace(draft, backend=name), article)
 
 
 class _MarkerStream:
-    """Rewrites ``[n]`` markers in streamed text as they complete (text after an open '[' waits)."""
+    """Drops out-of-range ``[n]`` markers from streamed text as they complete.
 
-    def __init__(self, numbering: _Numbering) -> None:
-        self.numbering = numbering
+    Text after an open '[' is held back until its ']' arrives (or it clearly is no marker).
+    """
+
+    def __init__(self, valid: int) -> None:
+        self.valid = valid
         self.text = ""
         self._pending = ""
 
@@ -384,14 +353,17 @@ class _MarkerStream:
 
     def _emit(self, ready: str) -> str:
         def fix(m: re.Match[str]) -> str:
-            claim = self.text[-300:] + ready[: m.start()]
-            numbers = [self.numbering.number(int(x), claim) for x in re.split(r"\s*[,;]\s*", m.group(1))]
-            kept = [n for n in dict.fromkeys(numbers) if n is not None]
-            return "".join(f"[{n}]" for n in kept)
+            numbers = [int(x) for x in re.split(r"\s*[,;]\s*", m.group(1))]
+            return "".join(f"[{n}]" for n in dict.fromkeys(numbers) if 1 <= n <= self.valid)
 
         shown = re.sub(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]", fix, ready)
         self.text += shown
         return shown
+
+
+def _strip_label(text: str) -> str:
+    """Remove an "Answer:" label that small models sometimes copy from the prompt."""
+    return re.sub(r"^\s*(?:answer|отговор|ответ)\s*:\s*", "", text, flags=re.IGNORECASE)
 
 
 def _paragraph_of(article: Article, offset: int) -> int:

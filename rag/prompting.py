@@ -1,14 +1,19 @@
 """Building the chat messages a language model answers from.
 
-Two layouts, both rendered from the files in ``prompts/``:
+The system message (rules) is fixed, so llama.cpp evaluates it once and reuses that state;
+each question then costs only its user message. The user message carries the sources,
+numbered like the answer's passages, then the question and the language to answer in.
 
-- **article** (the local model's): the system message holds the rules and the *whole*
-  article with numbered paragraphs. It is the same for every question, so llama.cpp keeps
-  its evaluated state and each question costs only its own few dozen tokens; retrieval
-  still decides where the model looks ("Most relevant paragraphs: 23, 21") and what is
-  cited. The model cites paragraph numbers, which are mapped back to passages afterwards.
-- **passages** (classic RAG, for remote endpoints and articles too long for the context):
-  the user message carries the retrieved passages numbered ``[1]``..``[k]``.
+Two layouts of the sources, rendered from the files in ``prompts/``:
+
+- **evidence** (the local model's): only the best sentences of the retrieved passages, within
+  a small token budget. Prompt processing on a 2-core CPU runs at ~95 tokens/s, so three whole
+  passages (~900 model tokens) would cost ~10 s before the first word; the few sentences that
+  hold the answer cost ~1-2 s. Sentences keep their passage's number, so citations still map.
+- **passages** (remote endpoints, where prompt processing is cheap): the retrieved passages whole.
+
+A layout that put the whole article in the cached system message was measured and dropped: the
+1.5B model then answered "not in the article" or picked the wrong date on most questions.
 """
 
 from __future__ import annotations
@@ -19,36 +24,65 @@ from dataclasses import dataclass
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 import prompts
-from rag.articles import paragraph_at, paragraphs
+from rag.extractive import Pick
+from rag.injection import mask
 from rag.language import name as language_name
+from rag.tokens import count_tokens
 from rag.types import Article, Passage, Turn
 
 ABSTAIN_TOKEN = "NOT_IN_ARTICLE"
+LAYOUTS = ("evidence", "passages")
+EVIDENCE_TOKENS = 200
 
 
 @dataclass(frozen=True)
 class Prompt:
-    """Messages for the model, and how to read the numbers it cites."""
+    """Messages for the model."""
 
     messages: list[BaseMessage]
-    layout: str  # "article" or "passages"
+    layout: str
 
 
-def article_system(article: Article) -> str:
-    """The fixed system message of the article layout (identical for every question)."""
-    numbered = "\n".join(f"[{p.n}] {article.text[p.start : p.end]}" for p in paragraphs(article.text))
-    return prompts.render("system", title=article.title, date=article.date or "undated", article=numbered)
+def fixed_messages() -> list[BaseMessage]:
+    """The system message and the worked examples: identical for every question."""
+    parts = [part.strip() for part in prompts.load("examples").split("\n---\n")][1:]
+    if len(parts) % 2:
+        raise ValueError("prompts/examples.md must alternate user messages and replies")
+    examples: list[BaseMessage] = []
+    for user, reply in zip(parts[::2], parts[1::2], strict=True):
+        examples += [HumanMessage(user), AIMessage(reply)]
+    return [SystemMessage(prompts.render("system")), *examples]
 
 
-def hint_paragraphs(article: Article, passages: Sequence[Passage]) -> list[int]:
-    """Paragraph numbers of the passages, best first (a passage's last paragraph holds its text)."""
-    paras = paragraphs(article.text)
-    out: list[int] = []
-    for p in passages:
-        n = paragraph_at(paras, max(p.end - 1, p.start))
-        if n not in out:
-            out.append(n)
-    return out
+def evidence(picks: Sequence[Pick], budget: int = EVIDENCE_TOKENS) -> dict[int, list[Pick]]:
+    """The best sentences within ``budget`` tokens, grouped by passage number, in text order.
+
+    The best sentence is always kept, however long.
+    """
+    chosen: list[Pick] = []
+    used = 0
+    for pick in picks:
+        cost = count_tokens(pick.text)
+        if chosen and used + cost > budget:
+            continue
+        chosen.append(pick)
+        used += cost
+    grouped: dict[int, list[Pick]] = {}
+    for pick in sorted(chosen, key=lambda p: (p.n, p.start)):
+        grouped.setdefault(pick.n, []).append(pick)
+    return grouped
+
+
+def render_sources(layout: str, passages: Sequence[Passage], picks: Sequence[Pick]) -> str:
+    """The numbered sources block of the user message (orders planted in the article masked)."""
+    if layout == "passages":
+        return "\n\n".join(f"[{p.n}] {mask(p.text)}" for p in passages)
+    if layout == "evidence":
+        return "\n".join(
+            f"[{n}] " + " … ".join(mask(p.text) for p in group)
+            for n, group in sorted(evidence(picks).items())
+        )
+    raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
 
 
 def build(
@@ -57,23 +91,18 @@ def build(
     question: str,
     language: str,
     passages: Sequence[Passage],
+    picks: Sequence[Pick] = (),
     history: Sequence[Turn] = (),
 ) -> Prompt:
-    """Messages for one question in the given layout."""
+    """Messages for one question: the fixed messages, earlier turns, then sources and question."""
     earlier: list[BaseMessage] = [
         HumanMessage(t.content) if t.role == "user" else AIMessage(t.content) for t in history
     ]
-    if layout == "article":
-        hints = ", ".join(f"[{n}]" for n in hint_paragraphs(article, passages)) or "none"
-        user = prompts.render("answer_user", hints=hints, question=question, language=language_name(language))
-        return Prompt([SystemMessage(article_system(article)), *earlier, HumanMessage(user)], layout)
-    sources = "\n\n".join(f"[{p.n}] {p.text}" for p in passages)
     user = prompts.render(
-        "passages_user",
+        "answer_user",
         title=article.title,
-        sources=sources,
+        sources=render_sources(layout, passages, picks),
         question=question,
         language=language_name(language),
     )
-    system = prompts.render("passages_system")
-    return Prompt([SystemMessage(system), *earlier, HumanMessage(user)], layout)
+    return Prompt([*fixed_messages(), *earlier, HumanMessage(user)], layout)

@@ -38,6 +38,12 @@ class StageTimes:
         """All stages together."""
         return self.embed_ms + self.dense_ms + self.bm25_ms + self.fusion_ms
 
+    def to_dict(self) -> dict[str, float]:
+        """The stages and their total in milliseconds, rounded to 0.01 ms (for JSON)."""
+        stages = {"embed_ms": self.embed_ms, "dense_ms": self.dense_ms, "bm25_ms": self.bm25_ms}
+        stages |= {"fusion_ms": self.fusion_ms, **self.extra, "total_ms": self.total_ms}
+        return {name: round(ms, 2) for name, ms in stages.items()}
+
 
 class HybridRetriever:
     """Dense + BM25 retrieval over a Store; the BM25 side follows the store's changes."""
@@ -55,6 +61,10 @@ class HybridRetriever:
 
     def bm25(self) -> BM25:
         """The keyword index, rebuilt when the store's generation moves on."""
+        return self._current()[0]
+
+    def _current(self) -> tuple[BM25, str]:
+        """The keyword index and the generation it was built from."""
         now = time.monotonic()
         with self._lock:
             if self._bm25 is None or now - self._checked > _REFRESH_S:
@@ -63,7 +73,7 @@ class HybridRetriever:
                 if self._bm25 is None or generation != self._generation:
                     self._bm25 = BM25(self.store.chunks())
                     self._generation = generation
-            return self._bm25
+            return self._bm25, self._generation
 
     def retrieve(
         self,
@@ -79,14 +89,22 @@ class HybridRetriever:
         t0 = time.perf_counter()
         vector = self.embedder.embed_query(question)
         t1 = time.perf_counter()
-        dense = self.store.search(vector, max(self.candidates, k), article_id)
+        bm25, generation = self._current()  # (re)built here when the index changed
+        # the chunks BM25 holds are the live index's when built from its generation: then dense
+        # search reads only ids and distances from Chroma
+        known = bm25.by_id if generation == self.store.generation() else None
         t2 = time.perf_counter()
-        keyword = self.bm25().search(question, max(self.candidates, k), article_id)
+        if article_id is not None and known is not None:  # one article: exact, over its chunks
+            dense = self.store.nearest(vector, bm25.article_chunks(article_id), max(self.candidates, k))
+        else:
+            dense = self.store.search(vector, max(self.candidates, k), article_id, known)
         t3 = time.perf_counter()
-        fused = fuse([[h.chunk for h in dense], [c for c, _ in keyword]], [DENSE_WEIGHT, BM25_WEIGHT])
+        keyword = bm25.search(question, max(self.candidates, k), article_id)
         t4 = time.perf_counter()
-        times.embed_ms, times.dense_ms = (t1 - t0) * 1000, (t2 - t1) * 1000
-        times.bm25_ms, times.fusion_ms = (t3 - t2) * 1000, (t4 - t3) * 1000
+        fused = fuse([[h.chunk for h in dense], [c for c, _ in keyword]], [DENSE_WEIGHT, BM25_WEIGHT])
+        t5 = time.perf_counter()
+        times.embed_ms, times.dense_ms = (t1 - t0) * 1000, (t3 - t2) * 1000
+        times.bm25_ms, times.fusion_ms = (t2 - t1 + t4 - t3) * 1000, (t5 - t4) * 1000
         return [
             Passage.from_chunk(i, chunk, round(score, 6)) for i, (chunk, score) in enumerate(fused[:k], 1)
         ]

@@ -7,7 +7,8 @@ Hugging Face hub are off, and every model comes from an installed package.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,27 @@ def pipeline(settings: Settings, embedder: E5Embeddings) -> Iterator[object]:
     p = Pipeline(settings, embedder)
     p.warm_up(load_model=False)
     yield p
+
+
+@pytest.fixture(scope="session")
+def own_pipeline(
+    pipeline: object, settings: Settings, embedder: E5Embeddings, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[..., object]:
+    """A function giving a warmed pipeline over a private copy of the session's index.
+
+    For tests that change or break what is stored (the session's index stays as it was).
+    Keyword arguments change the settings, e.g. ``own_pipeline(admin_token="t")``.
+    """
+    from rag.pipeline import Pipeline
+
+    def make(**changes: object) -> Pipeline:
+        data_dir = tmp_path_factory.mktemp("own")
+        shutil.copytree(settings.index_dir, data_dir / "index")
+        p = Pipeline(settings.with_(data_dir=data_dir, **changes), embedder)
+        p.warm_up(load_model=False)
+        return p
+
+    return make
 
 
 def model_cache_dir() -> Path:

@@ -63,6 +63,18 @@ class ClientGone(ArticleQAError):
     status = 499  # nginx's "client closed request"
 
 
+class AdminDisabled(ArticleQAError):
+    """Index changes over HTTP are off: no admin token is configured."""
+
+    status = 403
+
+
+class NotAuthorized(ArticleQAError):
+    """An admin request without the right ``Authorization: Bearer`` token."""
+
+    status = 401
+
+
 class FeedbackNotSaved(ArticleQAError):
     """The feedback database could not be written."""
 
@@ -75,6 +87,8 @@ def error_body(err: ArticleQAError) -> dict[str, str]:
 
 
 def error_headers(err: ArticleQAError) -> dict[str, str]:
-    """``Retry-After`` for errors that end by themselves."""
+    """``Retry-After`` for errors that end by themselves; the auth scheme for 401."""
+    if isinstance(err, NotAuthorized):
+        return {"WWW-Authenticate": 'Bearer realm="article-qa admin"'}
     retry_after = getattr(err, "retry_after", None)
     return {"Retry-After": str(retry_after)} if retry_after else {}

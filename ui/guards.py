@@ -9,7 +9,7 @@ Gradio's own routes are left to Gradio.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -126,21 +126,28 @@ class OriginGuard:
 
 
 class BodyLimit:
-    """Refuse request bodies over ``limit`` bytes with 413 (the body is read at most once)."""
+    """Refuse request bodies over ``limit`` bytes with 413 (the body is read at most once).
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+    ``limit_for(scope)``, when given, sets the limit per request (admin uploads may be larger).
+    """
+
+    def __init__(
+        self, app: ASGIApp, limit: int = MAX_BODY_BYTES, limit_for: Callable[[Scope], int] | None = None
+    ) -> None:
         self.app = app
         self.limit = limit
+        self.limit_for = limit_for
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not guarded(scope):
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope) if self.limit_for else self.limit
         too_large = RequestTooLarge(
-            f"The request body is over the limit of {self.limit // 1024} KB. Send a shorter question."
+            f"The request body is over the limit of {limit // 1024} KB. Send a shorter question."
         )
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.limit:
+        if declared.isdigit() and int(declared) > limit:
             await json_error(too_large)(scope, receive, send)
             return
         body = bytearray()
@@ -149,7 +156,7 @@ class BodyLimit:
             if message["type"] == "http.disconnect":
                 return
             body += message.get("body", b"")
-            if len(body) > self.limit:
+            if len(body) > limit:
                 await json_error(too_large)(scope, receive, send)
                 return
             if not message.get("more_body", False):

@@ -12,6 +12,9 @@ ticket knows its ``position`` (1 = next) so clients can show it.
     finally: ticket.finish()
 
 Everything is guarded by one lock, so tickets can be used from threads and event loops alike.
+Pollers need not wait a whole polling interval for their turn: a ticket's ``on_turn`` callback
+is called (from whichever thread freed the slot) as soon as it may start, so a fast backend is
+not held to one answer per interval.
 A waiting ticket that nobody has polled for ``stale_s`` seconds (its request vanished without
 ``finish``) is dropped, so a lost ticket can never block the line.
 """
@@ -22,6 +25,7 @@ import math
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 
 from ui.errors import QueueFull
 
@@ -34,6 +38,7 @@ class Ticket:
         self.state = "waiting"  # -> "running" -> "done"; or "waiting" -> "left"
         self.started_at = 0.0
         self.seen = time.monotonic()
+        self.on_turn: Callable[[], None] | None = None  # called when it may start: try it then
 
     def position(self) -> int:
         """1 for the next in line, 2 behind it, ...; 0 once running or gone."""
@@ -106,7 +111,10 @@ class AnswerQueue:
             self._running += 1
             ticket.state = "running"
             ticket.started_at = time.monotonic()
-            return True
+            wake = self._next_up()
+        if wake:
+            wake()
+        return True
 
     def _finish(self, ticket: Ticket) -> None:
         with self._lock:
@@ -118,6 +126,15 @@ class AnswerQueue:
                 ticket.state = "done"
                 took = time.monotonic() - ticket.started_at
                 self._average_s = 0.8 * self._average_s + 0.2 * took
+            wake = self._next_up()
+        if wake:  # outside the lock: the callback may try to start at once
+            wake()
+
+    def _next_up(self) -> Callable[[], None] | None:
+        """The callback of the ticket at the head of the line if a slot is free (lock held)."""
+        if self._waiting and self._running < self.workers:
+            return self._waiting[0].on_turn
+        return None
 
     def _drop_stale(self, keep: Ticket | None = None) -> None:
         """Forget waiting tickets nobody has polled for ``stale_s`` (callers hold the lock)."""

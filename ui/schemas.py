@@ -6,15 +6,42 @@ so a bad request is refused at the edge with a message naming the bad field.
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MAX_TEXT_CHARS = 20_000
 MAX_HISTORY = 50
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+MAX_K = 20
 
 
-class TurnIn(BaseModel):
+class Input(BaseModel):
+    """Base of every request body: text fields must be valid Unicode (no lone surrogates)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _valid_unicode(cls, value: Any) -> Any:
+        for text in _strings(value):
+            if _SURROGATE.search(text):
+                raise ValueError(
+                    "text must be valid Unicode: it holds a lone surrogate (bytes that are not UTF-8)"
+                )
+        return value
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+class TurnIn(Input):
     """One earlier message of the conversation."""
 
     model_config = ConfigDict(extra="forbid")
@@ -23,7 +50,7 @@ class TurnIn(BaseModel):
     content: str = Field(max_length=MAX_TEXT_CHARS)
 
 
-class AskRequest(BaseModel):
+class AskRequest(Input):
     """A question about the article, with the conversation so far for follow-ups."""
 
     model_config = ConfigDict(
@@ -52,7 +79,29 @@ class AskRequest(BaseModel):
     article_id: str | None = Field(default=None, max_length=128, description="default: all indexed")
 
 
-class CitationIn(BaseModel):
+class RetrieveRequest(Input):
+    """A question whose passages are wanted without an answer (search boxes, benchmarks)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"question": "When was the CA–Russia summit?"},
+                {
+                    "question": "Кога беше срещата ЦА – Русия?",
+                    "article_id": "kazakhstan-diplomacy-2025",
+                    "k": 5,
+                },
+            ]
+        },
+    )
+
+    question: str = Field(max_length=MAX_TEXT_CHARS, description="in any language")
+    article_id: str | None = Field(default=None, max_length=128, description="default: all indexed")
+    k: int | None = Field(default=None, ge=1, le=MAX_K, description="passages wanted (default: top_k)")
+
+
+class CitationIn(Input):
     """A citation as the answer gave it (``Answer.to_dict()["citations"][i]``)."""
 
     model_config = ConfigDict(extra="ignore")
@@ -65,7 +114,7 @@ class CitationIn(BaseModel):
     quote: str = Field(default="", max_length=5000)
 
 
-class FeedbackRequest(BaseModel):
+class FeedbackRequest(Input):
     """A reader's rating of one answer."""
 
     model_config = ConfigDict(extra="forbid")

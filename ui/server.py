@@ -2,10 +2,12 @@
 
     POST /api/ask            {question, history?, backend?, article_id?} -> Answer JSON
     POST /api/ask/stream     server-sent events: queue*, sources, token*, answer | error
+    POST /api/retrieve       {question, article_id?, k?} -> {passages, timings} (no answer, no queue)
     GET  /api/articles       the indexed articles' metadata
     GET  /api/articles/{id}  metadata, text and paragraphs [{n, start, end}]
     POST /api/feedback       {question, answer, citations, rating, reason?} -> stored in SQLite
     GET  /api/status         start-up state and queue counts
+    POST /api/admin/articles, DELETE /api/admin/articles/{id}   index changes (admin token; ui.admin)
     GET  /healthz            200 {"status": "ready"} once the index and model are loaded, else 503
     GET  /widget.js          the embeddable widget;  GET /demo  a news page that embeds it
     GET  /docs               OpenAPI docs;  /  the Gradio chat (named endpoint /ask)
@@ -44,19 +46,22 @@ from index.build import ProgressFactory
 from rag.articles import default_article, paragraphs
 from rag.errors import ArticleQAError
 from rag.pipeline import Pipeline
+from rag.retrieval import StageTimes
 from rag.settings import Settings
 from rag.types import AnswerEvent, Article, SourcesEvent, StreamEvent, TokenEvent, Turn
 from ui import app as chat_app
+from ui.admin import AdminAuth, add_admin_routes
 from ui.demo_page import render_demo_page
 from ui.errors import InvalidRequest, error_body
 from ui.guards import BodyLimit, OriginGuard, OriginPolicy, RateLimit, json_error
-from ui.schemas import AskRequest, ErrorOut, FeedbackRequest, TurnIn
+from ui.schemas import AskRequest, ErrorOut, FeedbackRequest, RetrieveRequest, TurnIn
 from ui.service import AnswerService, QueueEvent
 
 log = logging.getLogger(__name__)
 
 WIDGET_CACHE = "public, max-age=300, must-revalidate"
 _API_BASE = re.compile(r"^https?://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?(/[A-Za-z0-9._~/-]*)?$")
+_UNPARSED = "There was an error parsing the body"
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text}
@@ -99,9 +104,11 @@ def create_app(
     )
     app.state.service = service
     app.add_middleware(RateLimit, limiter=service.limiter)
-    app.add_middleware(BodyLimit)
+    admin = AdminAuth(settings.admin_token)
+    app.add_middleware(BodyLimit, limit_for=admin.body_limit)
     app.add_middleware(OriginGuard, policy=OriginPolicy(settings.allowed_origins))
     _add_error_handlers(app)
+    add_admin_routes(app, pipeline, admin)  # before the API routes, which end in a catch-all
     _add_api_routes(app, service)
     _add_page_routes(app, service)
     blocks = chat_app.build_app(pipeline, settings, service)
@@ -128,6 +135,8 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, err: HTTPException) -> JSONResponse:
+        if err.status_code == 400 and err.detail == _UNPARSED:  # FastAPI's words for non-UTF-8 or too deep
+            return json_error(InvalidRequest("Invalid request: the body is not valid UTF-8 JSON"))
         body = {"error": f"HTTP{err.status_code}", "message": str(err.detail)}
         return JSONResponse(body, status_code=err.status_code, headers=getattr(err, "headers", None))
 
@@ -193,6 +202,18 @@ def _add_api_routes(app: FastAPI, service: AnswerService) -> None:
                 yield {"event": "error", "data": json.dumps({"error": "InternalError", "message": message})}
 
         return EventSourceResponse(events(), ping=15, headers={"Cache-Control": "no-store"})
+
+    @app.post("/api/retrieve", tags=["questions"], responses=_ERRORS)
+    async def retrieve(body: RetrieveRequest) -> JSONResponse:
+        """The passages hybrid retrieval finds for a question, with per-stage timings; no answer.
+
+        Retrieval needs no model, so it does not wait in the answer queue.
+        """
+        question = pipeline.validate(body.question)
+        await service.wait_ready()
+        times = StageTimes()
+        found = await _in_thread(pipeline.retrieve, question, body.k, body.article_id, times)
+        return JSONResponse({"passages": [asdict(p) for p in found], "timings": times.to_dict()})
 
     @app.get("/api/articles", tags=["articles"], responses=_ERRORS)
     async def articles() -> JSONResponse:

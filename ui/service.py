@@ -179,10 +179,21 @@ class AnswerService:
         """
         ticket = admitted.ticket
         running = False
+        loop = asyncio.get_running_loop()
+        turn = asyncio.Event()
+
+        def wake() -> None:  # called by the queue, from any thread, when the slot is ours to take
+            with contextlib.suppress(RuntimeError):  # the loop closed: nobody is waiting
+                loop.call_soon_threadsafe(turn.set)
+
+        ticket.on_turn = wake
         try:
             deadline = time.monotonic() + QUEUE_WAIT_S
             last, polls = 0, 0
-            while not ticket.try_start():
+            while True:
+                turn.clear()  # before trying: a wake-up after a failed try is never lost
+                if ticket.try_start():
+                    break
                 position = ticket.position()
                 if position != last:
                     last = position
@@ -192,7 +203,8 @@ class AnswerService:
                 polls += 1
                 if disconnected is not None and polls % 10 == 0 and await disconnected():
                     return
-                await asyncio.sleep(POLL_S)
+                with contextlib.suppress(TimeoutError):  # poll anyway: positions, stale tickets
+                    await asyncio.wait_for(turn.wait(), POLL_S)
             running = True
             async for event in self._stream(admitted):
                 yield event

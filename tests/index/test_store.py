@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import index.store as store_module
 from index.build import add_article, build_index
 from index.store import Store
 from rag.chunking import chunk_article
@@ -103,6 +104,57 @@ def test_killed_build_leaves_the_previous_index_serving(tmp_path: Path, embedder
     assert len(chunks) == len({c.id for c in chunks}) == len(ids)
     names = [c if isinstance(c, str) else c.name for c in fresh.client().list_collections()]
     assert len([n for n in names if n.startswith("articles-v") and not n.endswith("-docs")]) == 1
+
+
+def test_reading_everything_goes_page_by_page(tmp_path: Path, embedder, article, monkeypatch) -> None:
+    store, settings = _store(tmp_path, embedder)
+    others = [Article(id=f"story-{i}", text=f"Статия {i} за Астана.\n\nВтори абзац {i}.") for i in range(4)]
+    build_index(store, embedder, [article, *others], settings)
+    whole = store.chunks()
+    monkeypatch.setattr(store_module, "_PAGE", 7)  # many pages, the last one short
+    assert store.chunks() == whole
+    assert [a.id for a in store.articles()] == sorted([article.id, *(o.id for o in others)])
+    monkeypatch.setattr(store_module, "_PAGE", len(whole))  # the last page exactly full
+    assert store.chunks() == whole
+
+
+def test_search_with_known_chunks_reads_only_ids(tmp_path: Path, embedder, article) -> None:
+    store, settings = _store(tmp_path, embedder)
+    build_index(store, embedder, [article], settings)
+    vector = embedder.embed_query("When was the CA–Russia summit?")
+    full = store.search(vector, 5)
+    known = {c.id: c for c in store.chunks()}
+    assert store.search(vector, 5, known=known) == full
+    partial = {cid: c for cid, c in known.items() if cid != full[0].chunk.id}
+    assert store.search(vector, 5, known=partial) == full  # a chunk it lacks: everything is read
+
+
+def test_nearest_among_one_articles_chunks_matches_the_filtered_search(
+    tmp_path: Path, embedder, article
+) -> None:
+    store, settings = _store(tmp_path, embedder)
+    other = Article(id="other-story", text="Срещата в Душанбе беше на 9 октомври.\n\nВтори абзац.")
+    build_index(store, embedder, [article, other], settings)
+    vector = embedder.embed_query("When was the CA–Russia summit?")
+    filtered = store.search(vector, 5, article_id=article.id)
+    exact = store.nearest(vector, store.chunks(article.id), 5)
+    assert [h.chunk for h in exact] == [h.chunk for h in filtered]
+    assert [h.similarity for h in exact] == pytest.approx([h.similarity for h in filtered], abs=1e-5)
+    assert store.nearest(vector, [], 5) == []
+
+
+def test_a_rebuild_by_another_process_is_seen(tmp_path: Path, embedder, article, monkeypatch) -> None:
+    monkeypatch.setattr(store_module, "LIVE_TTL_S", 3600.0)  # the reader's cache would stay stale
+    reader, settings = _store(tmp_path, embedder)
+    build_index(reader, embedder, [article], settings)
+    vector = embedder.embed_query("Кой е авторът?")
+    assert reader.search(vector, 3)  # the live collection is now cached
+    writer, _ = _store(tmp_path, embedder)  # another process: its build sweeps the old version
+    edited = replace(article, text=article.text.replace("Годината започна", "Новата година започна"))
+    build_index(writer, embedder, [edited], settings)
+    hits = reader.search(vector, 3)  # the cached collection is gone: read afresh, not an error
+    assert hits and reader.generation() == writer.generation()
+    assert any("Новата година започна" in c.text for c in reader.chunks())
 
 
 def _free_port() -> int:

@@ -73,3 +73,35 @@ def test_offsets_hold_for_any_text(blocks: list[str], gap: str) -> None:
         assert text[c.start : c.end] == c.text
         assert c.text.strip() == c.text and c.text
         assert c.tokens <= 40
+
+
+_any_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)),  # any Unicode but lone surrogates
+    max_size=400,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_any_text, min_size=1, max_size=6), st.sampled_from(["\n\n", "\r\n\r\n", "\n\t\n", "\n\n\n"]))
+def test_offsets_and_ids_hold_for_arbitrary_unicode(blocks: list[str], gap: str) -> None:
+    text = gap.join(blocks)
+    if not text.strip():
+        return
+    chunks = chunk_article(Article(id="prop", text=text), 40, 8)
+    for c in chunks:
+        assert text[c.start : c.end] == c.text and c.text.strip() == c.text and c.text
+        assert 0 <= c.start < c.end <= len(text)
+        assert c.tokens == count_tokens(c.text) <= 40
+    assert len({c.id for c in chunks}) == len(chunks)
+    assert [c.id for c in chunk_article(Article(id="prop", text=text), 40, 8)] == [c.id for c in chunks]
+
+
+@settings(max_examples=80, deadline=None)
+@given(_any_text)
+def test_paragraph_spans_are_exact_ordered_and_disjoint(text: str) -> None:
+    paras = paragraphs(text)
+    assert [p.n for p in paras] == list(range(1, len(paras) + 1))
+    for p in paras:
+        block = text[p.start : p.end]
+        assert block and block == block.strip()
+    assert all(a.end <= b.start for a, b in itertools.pairwise(paras))

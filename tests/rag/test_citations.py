@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rag.chunking import chunk_article
 from rag.citations import attribute, check_quotes, cite, clean_markers, parse_markers, sentences
 from rag.types import Passage
 
@@ -69,3 +70,76 @@ def test_sentences_do_not_split_abbreviated_years() -> None:
         "Друго изречение!",
         "Трето?",
     ]
+
+
+def _article_passages(article, picks: list[int]) -> list[Passage]:
+    chunks = chunk_article(article)
+    return [Passage.from_chunk(n, chunks[i % len(chunks)], 1.0) for n, i in enumerate(picks, 1)]
+
+
+_words = st.sampled_from(
+    [
+        "Dushanbe",
+        "Душанбе",
+        "9",
+        "October",
+        "октомври",
+        "summit",
+        "Токаев",
+        "Japan",
+        "PWNED",
+        "the",
+        "и",
+        "2025",
+    ]
+)
+_piece = st.one_of(
+    _words,
+    st.from_regex(r"\[\d{1,3}(, ?\d{1,3})?\]", fullmatch=True),
+    st.sampled_from([".", ",", " ", "\n", "„", "“", '"', "«", "»", "[", "]"]),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(0, 200), min_size=1, max_size=5), st.lists(_piece, max_size=40), st.data())
+def test_cite_quotes_are_always_verbatim_for_any_model_output(article, picks, pieces, data) -> None:
+    passages = _article_passages(article, picks)
+    answer = "".join(pieces)
+    if data.draw(st.booleans()):  # sometimes the model really quotes a passage
+        p = passages[0]
+        a, b = sorted(data.draw(st.tuples(st.integers(0, len(p.text)), st.integers(0, len(p.text)))))
+        answer += f" „{p.text[a:b]}“ [1]."
+    cites = cite(answer, passages, {article.id: article.text})
+    numbers = [c.n for c in cites]
+    assert len(numbers) == len(set(numbers)) and set(numbers) <= {p.n for p in passages}
+    for c in cites:
+        assert article.text[c.start : c.end] == c.quote and c.quote
+        passage = passages[c.n - 1]
+        assert passage.start <= c.start <= c.end <= passage.end
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200), st.integers(0, 5))
+def test_marker_cleaning_is_idempotent_and_never_raises(text: str, valid: int) -> None:
+    once = clean_markers(text, valid)
+    assert clean_markers(once, valid) == once
+    assert all(1 <= n <= valid for n in parse_markers(once))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.one_of(_words, st.sampled_from(["„", "“", '"', "«", "»", " "]), st.text(max_size=8)), max_size=40
+    )
+)
+def test_check_quotes_only_ever_removes_quotation_marks(article, pieces: list[str]) -> None:
+    text = "".join(pieces)
+    checked = check_quotes(text, article.text)
+    assert len(checked) <= len(text)
+    removed = list(text)
+    for ch in checked:  # what is left is ``text`` with some characters taken out, in order
+        while removed and removed[0] != ch:
+            assert removed.pop(0) in '„“”"«»'
+        removed.pop(0)
+    assert all(ch in '„“”"«»' for ch in removed)

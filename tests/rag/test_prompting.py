@@ -1,36 +1,52 @@
-"""Prompts are files, rendered strictly; the article layout's system message never changes."""
+"""Prompts are files, rendered strictly; the fixed messages never change between questions."""
 
 from __future__ import annotations
 
 import pytest
+from langchain_core.messages import AIMessage, SystemMessage
 
 import prompts
-from rag.prompting import article_system, build, hint_paragraphs
+from rag.prompting import EVIDENCE_TOKENS, build, evidence, fixed_messages
+from rag.tokens import count_tokens
 
 
 def test_render_is_strict() -> None:
     with pytest.raises(KeyError, match="missing"):
         prompts.render("answer_user", question="q")
     with pytest.raises(KeyError, match="unexpected"):
-        prompts.render("passages_system", extra="x")
+        prompts.render("system", extra="x")
 
 
-def test_system_message_is_the_same_for_every_question(article, pipeline) -> None:
-    a = build("article", article, "When?", "en", pipeline.retrieve("When was the CA–Russia summit?"))
-    b = build("article", article, "Кога?", "bg", pipeline.retrieve("Кой е авторът?"))
-    assert a.messages[0].content == b.messages[0].content == article_system(article)
-    assert "[23] — Тези формати" in a.messages[0].content
-    assert "Answer in English" in a.messages[-1].content
-    assert "Answer in Bulgarian" in b.messages[-1].content
+def test_fixed_messages_lead_every_prompt(article, pipeline) -> None:
+    fixed = fixed_messages()
+    assert isinstance(fixed[0], SystemMessage) and "NOT_IN_ARTICLE" in fixed[0].content
+    assert isinstance(fixed[-1], AIMessage)  # the worked examples end with a reply
+    q1, q2 = "When was the CA–Russia summit?", "Кой е авторът?"
+    a = build("passages", article, q1, "en", pipeline.retrieve(q1))
+    b = build(
+        "evidence", article, q2, "bg", pipeline.retrieve(q2), pipeline.ranker.rank(q2, pipeline.retrieve(q2))
+    )
+    assert a.messages[: len(fixed)] == b.messages[: len(fixed)] == fixed
+    assert a.messages[-1].content.endswith("Answer in English.\n")
+    assert b.messages[-1].content.endswith("Answer in Bulgarian.\n")
 
 
-def test_hints_name_the_retrieved_paragraphs(article, pipeline) -> None:
-    passages = pipeline.retrieve("When was the CA–Russia summit?")
-    assert 23 in hint_paragraphs(article, passages)
+def test_evidence_is_tight_and_keeps_passage_numbers(pipeline) -> None:
+    question = "When was the CA–Russia summit?"
+    passages = pipeline.retrieve(question)
+    picks = pipeline.ranker.rank(question, passages)
+    chosen = evidence(picks)
+    used = sum(count_tokens(p.text) for group in chosen.values() for p in group)
+    assert used <= max(EVIDENCE_TOKENS, count_tokens(picks[0].text))
+    assert picks[0] in chosen[picks[0].n]
+    user = build("evidence", pipeline.article(passages[0].article_id), question, "en", passages, picks)
+    text = user.messages[-1].content
+    assert "9 октомври в Душанбе" in text
+    assert len(text) < sum(len(p.text) for p in passages)
 
 
-def test_passages_layout_numbers_sources(article, pipeline) -> None:
+def test_passages_layout_numbers_whole_passages(article, pipeline) -> None:
     passages = pipeline.retrieve("Who wrote the article?")
-    prompt = build("passages", article, "Who wrote the article?", "en", passages)
-    user = prompt.messages[-1].content
-    assert "[1] " in user and "[3] " in user and "Question: Who wrote the article?" in user
+    user = build("passages", article, "Who wrote the article?", "en", passages).messages[-1].content
+    assert all(f"[{p.n}] {p.text}" in user for p in passages)
+    assert "Question: Who wrote the article?" in user

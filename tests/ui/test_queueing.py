@@ -49,6 +49,21 @@ def test_a_forgotten_ticket_does_not_block_the_line() -> None:
         lost.try_start()
 
 
+def test_the_next_in_line_is_woken_as_soon_as_the_slot_frees() -> None:
+    queue = AnswerQueue(max_waiting=3)
+    running, second, third = queue.join(), queue.join(), queue.join()
+    woken: list[str] = []
+    second.on_turn = lambda: woken.append("second")
+    third.on_turn = lambda: woken.append("third")
+    assert running.try_start()
+    assert woken == []  # the slot is taken: nobody may start
+    running.finish()
+    assert woken == ["second"]  # only the head, and at once (not at its next poll)
+    assert second.try_start()
+    second.finish()
+    assert woken == ["second", "third"]
+
+
 def test_settings_are_checked() -> None:
     with pytest.raises(ValueError, match="workers must be >= 1, got 0"):
         AnswerQueue(max_waiting=1, workers=0)

@@ -124,6 +124,65 @@ def test_docs_and_openapi(client: TestClient) -> None:
         assert path in paths
 
 
+# -- retrieval only -------------------------------------------------------------------------
+
+
+def test_retrieve_returns_passages_and_stage_timings(client: TestClient, article) -> None:
+    response = client.post("/api/retrieve", json={"question": SUMMIT, "k": 5})
+    assert response.status_code == 200
+    body = response.json()
+    passages = body["passages"]
+    assert [p["n"] for p in passages] == [1, 2, 3, 4, 5]
+    assert any("9 октомври в Душанбе" in p["text"] for p in passages[:3]), passages
+    assert all(article.text[p["start"] : p["end"]] == p["text"] for p in passages)
+    timings = body["timings"]
+    assert set(timings) >= {"embed_ms", "dense_ms", "bm25_ms", "fusion_ms", "total_ms"}
+    assert all(v >= 0 for v in timings.values())
+    # the same passages the answer is built from, by default top_k of them
+    default = client.post("/api/retrieve", json={"question": SUMMIT, "article_id": article.id}).json()
+    answer = client.post("/api/ask", json={"question": SUMMIT}).json()
+    assert [p["chunk_id"] for p in default["passages"]] == [p["chunk_id"] for p in answer["passages"]]
+
+
+BAD_RETRIEVES = [
+    ({"question": ""}, 422, "InvalidQuestion"),
+    ({"question": "?!…"}, 422, "InvalidQuestion"),
+    ({"question": "why " * 1000}, 422, "InvalidQuestion"),
+    ({}, 422, "InvalidRequest"),
+    ({"question": "Who?", "k": 0}, 422, "InvalidRequest"),
+    ({"question": "Who?", "k": 21}, 422, "InvalidRequest"),
+    ({"question": "Who?", "k": "many"}, 422, "InvalidRequest"),
+    ({"question": "Who?", "history": []}, 422, "InvalidRequest"),
+    ({"question": "Who?", "article_id": "../etc/passwd"}, 422, "InvalidArticle"),
+    ({"question": "Who?", "article_id": "no-such-article"}, 404, "UnknownArticle"),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "error"), BAD_RETRIEVES, ids=[str(b)[:40] for b, _, _ in BAD_RETRIEVES]
+)
+def test_bad_retrieve_requests_are_refused_with_json(client: TestClient, body, status, error) -> None:
+    assert_error(client.post("/api/retrieve", json=body), status, error)
+
+
+def test_retrieve_has_the_api_guards_but_not_the_answer_queue(
+    pipeline: Pipeline, ui_settings: Settings
+) -> None:
+    app = create_app(pipeline, ui_settings.with_(rate_limit_per_minute=2, queue_size=0))
+    client = TestClient(app)
+    running = app.state.service.queue.join()
+    assert running.try_start()  # the model is busy and nobody may wait: asking is refused...
+    try:
+        assert_error(client.post("/api/ask", json={"question": SUMMIT}), 503, "QueueFull")
+        assert client.post("/api/retrieve", json={"question": SUMMIT}).status_code == 200  # ...retrieving not
+    finally:
+        running.finish()
+    assert_error(client.post("/api/retrieve", json={"question": SUMMIT}), 429, "RateLimited")
+    foreign = client.post("/api/retrieve", json={"question": SUMMIT}, headers={"Origin": FOREIGN})
+    assert_error(foreign, 403, "OriginRefused")
+    assert "/api/retrieve" in client.get("/openapi.json").json()["paths"]
+
+
 # -- bad input: 4xx JSON, never a 500 ---------------------------------------------------------
 
 BAD_ASKS = [
