@@ -24,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import Report, mixed, percentiles, questions, rss_mb
+from bench.common import Report, mixed, model_cache, percentiles, questions, rss_mb
 from evaluation.metrics import contains_answer
 from rag.local_model import ChatLocalLlama, LocalModel
 from rag.pipeline import Pipeline
@@ -79,7 +79,7 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
-        (data / "cache").symlink_to(Settings().cache_dir)  # the assembled model and saved states
+        model_cache(data)  # the assembled model, linked
         pipeline = Pipeline(Settings.from_env().with_(data_dir=data, backend="local"))
         rss_before = rss_mb()[0]
         started = time.perf_counter()

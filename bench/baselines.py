@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import synthetic
 from bench.build import build_once
-from bench.common import GOLD, Report, percentiles
+from bench.common import GOLD, Report, model_cache, percentiles
 from evaluation import dataset, metrics, runner, scoring
 from evaluation.dataset import Example
 from evaluation.targets import InProcess
@@ -178,7 +178,7 @@ def chain(report: Report, examples: list[Example], tmp: Path, n: int) -> None:
 
     data = tmp / "local"
     data.mkdir()
-    (data / "cache").symlink_to(Settings().cache_dir)  # the assembled model and saved states
+    model_cache(data)  # the assembled model, linked
     pipeline = Pipeline(Settings.from_env().with_(data_dir=data, backend="local"))
     pipeline.warm_up()
     llm = pipeline.backends.get("local").model

@@ -102,6 +102,24 @@ def cpu_s(pid: int | str = "self") -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def model_cache(data_dir: Path) -> Path:
+    """``data_dir/cache`` with links to the assembled local model (no 1 GB copy), its own states.
+
+    Prompt states are kept apart from the default cache's, so that a benchmark never prunes
+    the states another process is using.
+    """
+    from rag.local_model import MODEL_FILE
+    from rag.settings import Settings
+
+    shared = Settings().cache_dir
+    cache = data_dir / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    for name in (MODEL_FILE, MODEL_FILE + ".sha256"):
+        if (shared / name).exists() and not (cache / name).exists():
+            (cache / name).symlink_to(shared / name)
+    return cache
+
+
 def dir_mb(path: Path) -> float:
     """Bytes on disk under ``path`` in MB (allocated blocks, so sparse files count as stored)."""
     total = 0

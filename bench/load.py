@@ -42,8 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import httpx
 
 from bench.build import serve_once, stop
-from bench.common import Report, cpu_s, mixed, percentiles, questions, rss_mb
-from rag.settings import Settings
+from bench.common import Report, cpu_s, mixed, model_cache, percentiles, questions, rss_mb
 
 SERVER_ENV = {"ARTICLE_QA_RATE_LIMIT_PER_MINUTE": "0", "ARTICLE_QA_QUEUE_SIZE": "64"}
 _TLS = ssl.create_default_context()  # shared: loopback is plain HTTP, but clients build one anyway
@@ -293,7 +292,7 @@ def local_part(args: argparse.Namespace, report: Report, rows: list[dict], tmp: 
     """Load the local-model server; return memory rows."""
     data = tmp / "local"
     data.mkdir()
-    (data / "cache").symlink_to(Settings().cache_dir)  # the assembled model and saved prompt states
+    model_cache(data)  # the assembled model, linked
     server = serve_once(data, {**SERVER_ENV, "ARTICLE_QA_BACKEND": "local"}, keep=True)
     proc, url = server["proc"], server["url"]
     memory: list[list[Any]] = []

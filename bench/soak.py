@@ -43,7 +43,7 @@ from typing import IO, Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import load, machine, percentiles, questions, rss_mb  # noqa: E402
+from bench.common import load, machine, percentiles, questions, rss_mb
 
 QUEUE_SIZE = 64
 REQUEST_TIMEOUT_S = 120.0

@@ -402,6 +402,18 @@ class Store:
                 out[i] = _chunk(i, d, m)
         return sorted(out.values(), key=lambda c: (c.article_id, c.start, c.end))
 
+    def chunks_by_id(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        """The chunks with these ids that the live index holds, by id."""
+        if not ids:
+            return {}
+        wanted = list(ids)
+        got = self._read(
+            "read chunks", lambda live: live.chunks.get(ids=wanted, include=["documents", "metadatas"])
+        )
+        return {
+            i: _chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        }
+
     def _pages(
         self, what: str, collection: Callable[[_Live], Any], where: dict[str, Any] | None
     ) -> Iterable[dict[str, Any]]:

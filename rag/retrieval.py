@@ -4,10 +4,16 @@ Dense search carries meaning across languages (an English question finds a Bulga
 passage); BM25 catches exact names, numbers and rare words that a small embedder blurs.
 Reciprocal-rank fusion needs no score calibration between the two: each list contributes
 ``weight / (RRF_K + rank)`` per chunk.
+
+BM25 is rebuilt from the store when the index changes: at once for a small index, in the
+background for a big one (seconds at 10,000 articles), while the old one keeps serving. A
+keyword hit from a BM25 older than the index is checked against the store (it may have been
+deleted, or moved by an edit), so a change never yields a passage that is no longer there.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -17,10 +23,13 @@ from rag.bm25 import BM25
 from rag.embeddings import ArticleEmbeddings
 from rag.types import Chunk, Passage
 
+log = logging.getLogger(__name__)
+
 RRF_K = 60
 DENSE_WEIGHT = 1.0
 BM25_WEIGHT = 0.6
 _REFRESH_S = 2.0
+BACKGROUND_OVER = 20_000  # chunks: a bigger BM25 is rebuilt in the background
 
 
 @dataclass
@@ -58,22 +67,42 @@ class HybridRetriever:
         self._generation = ""
         self._checked = 0.0
         self._lock = threading.Lock()
+        self._rebuilding: threading.Thread | None = None
 
     def bm25(self) -> BM25:
         """The keyword index, rebuilt when the store's generation moves on."""
         return self._current()[0]
 
     def _current(self) -> tuple[BM25, str]:
-        """The keyword index and the generation it was built from."""
+        """The keyword index and the generation it was built from (maybe older than the store's)."""
         now = time.monotonic()
         with self._lock:
             if self._bm25 is None or now - self._checked > _REFRESH_S:
                 generation = self.store.generation()
                 self._checked = now
-                if self._bm25 is None or generation != self._generation:
+                if self._bm25 is None or (
+                    generation != self._generation and len(self._bm25.chunks) <= BACKGROUND_OVER
+                ):
                     self._bm25 = BM25(self.store.chunks())
                     self._generation = generation
+                elif generation != self._generation and self._rebuilding is None:
+                    self._rebuilding = threading.Thread(
+                        target=self._rebuild, args=(generation,), name="article-qa-bm25", daemon=True
+                    )
+                    self._rebuilding.start()
             return self._bm25, self._generation
+
+    def _rebuild(self, generation: str) -> None:
+        """Build BM25 for ``generation`` and swap it in (the old one serves meanwhile)."""
+        try:
+            fresh = BM25(self.store.chunks())
+            with self._lock:
+                self._bm25, self._generation = fresh, generation
+        except Exception as err:  # the next check tries again; the old BM25 keeps serving
+            log.warning("rebuilding the keyword index failed: %s", err)
+        finally:
+            with self._lock:
+                self._rebuilding = None
 
     def retrieve(
         self,
@@ -92,7 +121,8 @@ class HybridRetriever:
         bm25, generation = self._current()  # (re)built here when the index changed
         # the chunks BM25 holds are the live index's when built from its generation: then dense
         # search reads only ids and distances from Chroma
-        known = bm25.by_id if generation == self.store.generation() else None
+        stale = generation != self.store.generation()
+        known = None if stale else bm25.by_id
         t2 = time.perf_counter()
         if article_id is not None and known is not None:  # one article: exact, over its chunks
             dense = self.store.nearest(vector, bm25.article_chunks(article_id), max(self.candidates, k))
@@ -100,6 +130,9 @@ class HybridRetriever:
             dense = self.store.search(vector, max(self.candidates, k), article_id, known)
         t3 = time.perf_counter()
         keyword = bm25.search(question, max(self.candidates, k), article_id)
+        if stale and keyword:  # keep the hits still in the index, as they are now
+            live = self.store.chunks_by_id([c.id for c, _ in keyword])
+            keyword = [(live[c.id], score) for c, score in keyword if c.id in live]
         t4 = time.perf_counter()
         fused = fuse([[h.chunk for h in dense], [c for c, _ in keyword]], [DENSE_WEIGHT, BM25_WEIGHT])
         t5 = time.perf_counter()

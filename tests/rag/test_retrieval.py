@@ -68,3 +68,37 @@ def test_reciprocal_rank_fusion() -> None:
     a, b, c = (Chunk(x, "art", 1, 0, 1, x, 1) for x in "abc")
     fused = fuse([[a, b, c], [c, b]], [1.0, 1.0])
     assert [chunk.id for chunk, _ in fused] == ["c", "b", "a"]
+
+
+def test_a_big_index_rebuilds_bm25_in_the_background_and_never_returns_a_gone_chunk(
+    tmp_path, embedder, article, monkeypatch
+) -> None:
+    import rag.retrieval
+    from index.build import add_article, build_index
+    from index.store import Store
+    from rag.retrieval import HybridRetriever
+    from rag.settings import Settings
+    from rag.types import Article
+
+    settings = Settings(data_dir=tmp_path)
+    store = Store(settings, embedder.model_name, embedder.dim)
+    other = Article(id="dushanbe-note", text="Душанбе прие срещата на върха ЦА – Русия на 9 октомври.")
+    build_index(store, embedder, [article, other], settings)
+    retriever = HybridRetriever(store, embedder)
+    question = "Душанбе ЦА – Русия 9 октомври"
+    assert any(p.article_id == other.id for p in retriever.retrieve(question, k=5))
+
+    monkeypatch.setattr(rag.retrieval, "BACKGROUND_OVER", 0)  # as if the index were big
+    monkeypatch.setattr(rag.retrieval, "_REFRESH_S", 0.0)
+    store.remove_article(other.id)
+    passages = retriever.retrieve(question, k=5)  # served by the old BM25 while a new one builds
+    assert passages and all(p.article_id == article.id for p in passages)
+    rebuilding = retriever._rebuilding
+    if rebuilding is not None:
+        rebuilding.join(timeout=60)
+    assert other.id not in {c.article_id for c in retriever.bm25().chunks}
+    add_article(store, embedder, other, settings)  # and back: found again once rebuilt
+    retriever.retrieve(question, k=5)
+    if retriever._rebuilding is not None:
+        retriever._rebuilding.join(timeout=60)
+    assert any(p.article_id == other.id for p in retriever.retrieve(question, k=5))

@@ -225,28 +225,11 @@ def test_the_api_refuses_bad_input_with_json_and_goes_on(
 
 
 @pytest.fixture(scope="module")
-def gradio_url(own_pipeline) -> Iterator[str]:
-    import threading
-    import time
-
-    import uvicorn
-
+def gradio_url(own_pipeline, serve) -> str:
     from ui.server import create_app
 
     pipeline = own_pipeline(rate_limit_per_minute=100_000)
-    config = uvicorn.Config(
-        create_app(pipeline, pipeline.settings), host="127.0.0.1", port=0, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=15)
+    return serve(create_app(pipeline, pipeline.settings))
 
 
 GRADIO_CASES = [

@@ -7,6 +7,8 @@ Screenshots land in ``artifacts/`` (gitignored) for people to look at.
 
 from __future__ import annotations
 
+import itertools
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -312,3 +314,178 @@ def test_demo_page_served_by_the_server_itself(page, live_url: str) -> None:
     answer = page.evaluate("q => window.ArticleQA.ask(q)", "Who wrote the article?")
     assert answer and answer["citations"]
     assert "Полонская" in answer["answer"]
+
+
+# -- (e) bad input, abuse and faults, seen from a real browser ----------------------------------
+
+WIDGET_ERRORS = "[...ArticleQA.root.querySelectorAll('[data-role=error]')].map(e => e.textContent.trim())"
+
+
+def test_widget_shows_clear_errors_for_bad_input_and_goes_on(
+    page, live_url: str, other_origin: Callable[[bytes], str]
+) -> None:
+    page.goto(other_origin(demo_html(live_url)) + "/", wait_until="load")
+    page.wait_for_function("window.ArticleQA && window.ArticleQA.root")
+    assert page.evaluate("q => window.ArticleQA.ask(q)", "?!… \u0007") is None  # nothing to ask
+    assert page.evaluate("q => window.ArticleQA.ask(q)", "Who \ud800 wrote it?") is None  # not valid text
+    errors = page.evaluate(WIDGET_ERRORS)
+    assert len(errors) == 2, errors
+    assert "the question is empty" in errors[0] and "unicode" in errors[1].lower()
+    assert page.evaluate("q => window.ArticleQA.ask(q)", "") is None  # an empty box sends nothing
+    assert len(page.evaluate(WIDGET_ERRORS)) == 2
+    long = "Who wrote the article? " + "x" * 10_000  # the widget sends its first 1,000 characters
+    page.locator("#aqa-input").fill(long)
+    assert len(page.locator("#aqa-input").input_value()) == 1000  # maxlength on the box
+    answer = page.evaluate("q => window.ArticleQA.ask(q)", "Who wrote the article?")
+    assert answer and "Полонская" in answer["answer"]
+    assert page.dialogs == []
+
+
+def test_widget_is_told_to_wait_by_the_rate_limit(
+    page, pipeline, ui_settings: Settings, start_server, other_origin: Callable[[bytes], str]
+) -> None:
+    from ui.server import create_app
+
+    limited = start_server(create_app(pipeline, ui_settings.with_(rate_limit_per_minute=3)))
+    page.goto(other_origin(demo_html(limited)) + "/", wait_until="load")
+    page.wait_for_function("window.ArticleQA && window.ArticleQA.root")
+    results = [page.evaluate("q => window.ArticleQA.ask(q)", "Who wrote the article?") for _ in range(5)]
+    assert results[0] is not None and results[-1] is None
+    refused = page.locator("[data-role='error'][data-status='429']").last
+    text = refused.inner_text()
+    assert "Too many requests" in text and "3 a minute" in text
+    assert re.search(r"\d+ (s|с)\b", text)  # Retry-After reached the page (CORS exposes it)
+
+
+def test_a_disallowed_origin_cannot_write_through_the_browser(
+    page, pipeline, ui_settings: Settings, start_server, other_origin: Callable[[bytes], str]
+) -> None:
+    """Beacons and no-cors posts need no pre-flight, so the server must refuse them itself."""
+    from ui.server import create_app
+
+    strict = start_server(
+        create_app(pipeline, ui_settings.with_(allowed_origins=("https://news.example.org",)))
+    )
+    site = other_origin(b"<!doctype html><title>elsewhere</title><p>hi</p>")
+    database = ui_settings.data_dir / "feedback.sqlite3"
+
+    def rows() -> int:
+        if not database.exists():
+            return 0
+        with sqlite3.connect(database) as db:
+            return int(db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0])
+
+    before = rows()
+    refused: list[int] = []
+    page.on("response", lambda r: refused.append(r.status) if r.url.startswith(strict) else None)
+    page.goto(site + "/", wait_until="load")
+    outcome = page.evaluate(
+        """async api => {
+          const body = JSON.stringify({question: "q", answer: "a", rating: "up"});
+          const beacon = navigator.sendBeacon(api + "/api/feedback", new Blob([body], {type: "text/plain"}));
+          await fetch(api + "/api/feedback", {method: "POST", mode: "no-cors", body,
+                                              headers: {"Content-Type": "text/plain"}});
+          let read = "read";
+          try { await fetch(api + "/api/articles"); } catch (e) { read = "blocked"; }
+          return {beacon, read};
+        }""",
+        strict,
+    )
+    page.wait_for_timeout(1000)  # let the beacon land
+    assert outcome["read"] == "blocked"  # no CORS headers: the page cannot read the API
+    assert rows() == before  # ...nor write to it
+    assert refused and set(refused) == {403}
+
+
+def test_admin_calls_from_a_browser_page_are_blocked(
+    page, own_pipeline, start_server, other_origin: Callable[[bytes], str]
+) -> None:
+    """Even from an allowed origin, with the token: the pre-flight allows no Authorization header."""
+    from ui.server import create_app
+
+    token = "browser-admin-token-0123456789"
+    pipeline = own_pipeline(admin_token=token, rate_limit_per_minute=10_000)
+    api = start_server(create_app(pipeline, pipeline.settings))
+    page.goto(other_origin(b"<!doctype html><title>admin</title>") + "/", wait_until="load")
+    outcome = page.evaluate(
+        """async ([api, token]) => {
+          const tries = {};
+          const auth = {Authorization: "Bearer " + token};
+          const json = {...auth, "Content-Type": "application/json"};
+          const body = JSON.stringify({id: "evil", text: "Evil text."});
+          for (const [name, path, init] of [
+            ["delete", "/api/admin/articles/kazakhstan-diplomacy-2025", {method: "DELETE", headers: auth}],
+            ["add", "/api/admin/articles", {method: "POST", headers: json, body}],
+          ]) {
+            try {
+              tries[name] = (await fetch(api + path, init)).status;
+            } catch (e) {
+              tries[name] = "blocked";
+            }
+          }
+          return tries;
+        }""",
+        [api, token],
+    )
+    assert outcome == {"delete": "blocked", "add": "blocked"}
+    assert [a.id for a in pipeline.articles()] == ["kazakhstan-diplomacy-2025"]
+
+
+@pytest.fixture(scope="module")
+def scripted_app(own_pipeline, start_server) -> tuple[str, object]:
+    """An app whose model answers with Markdown, HTML and a link, and whose feedback store is broken."""
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    from rag.backends import ChatBackend
+    from ui.server import create_app
+
+    pipeline = own_pipeline(backend="local", rate_limit_per_minute=10_000)
+    model = GenericFakeChatModel(messages=itertools.repeat(AIMessage(INJECTED)))
+    pipeline.backends.register(ChatBackend("local", model, "evidence", timeout_s=30))
+    (pipeline.settings.data_dir / "feedback.sqlite3").write_bytes(b"not a database" * 100)
+    return start_server(create_app(pipeline, pipeline.settings)), pipeline
+
+
+INJECTED = (
+    "The summit was held on 9 October in Dushanbe [1]. **Bold** [click here](javascript:alert(1)) "
+    "<img src=x onerror=alert(2)> ![i](http://127.0.0.1:9/x.png) <a href='https://evil.example'>evil</a>"
+)
+
+
+def test_markup_in_an_answer_is_shown_as_text_in_the_app_and_widget(
+    page, scripted_app, other_origin: Callable[[bytes], str]
+) -> None:
+    url, _ = scripted_app
+    open_app(page, url)
+    ask_app(page, "When was the CA–Russia summit?")
+    bot = page.locator('#aqa-chat [data-testid="bot"]').last
+    shown = bot.inner_text()
+    assert "[click here](javascript:alert(1))" in shown and "<img src=x onerror=alert(2)>" in shown
+    assert "**Bold**" in shown
+    hrefs = bot.evaluate("b => [...b.querySelectorAll('a')].map(a => a.getAttribute('href'))")
+    assert hrefs and all(h.startswith("#source-") for h in hrefs), hrefs  # only the citation links
+    assert bot.locator("img, strong, b").count() == 0
+
+    page.goto(other_origin(demo_html(url)) + "/", wait_until="load")
+    page.wait_for_function("window.ArticleQA && window.ArticleQA.root")
+    answer = page.evaluate("q => window.ArticleQA.ask(q)", "When was the CA–Russia summit?")
+    assert answer and "javascript:alert(1)" in answer["answer"]
+    bubble = page.locator(".aqa-msg-assistant .aqa-answer").last
+    assert "[click here](javascript:alert(1))" in bubble.inner_text()
+    assert page.evaluate("ArticleQA.root.querySelectorAll('.aqa-answer a, .aqa-answer img').length") == 0
+    assert page.dialogs == []
+
+
+def test_a_failed_feedback_write_shows_an_error_and_keeps_the_chat(page, scripted_app) -> None:
+    url, _ = scripted_app
+    open_app(page, url)
+    ask_app(page, "When was the CA–Russia summit?")
+    page.locator('#aqa-chat button[aria-label="Like"]').last.click()
+    status = page.locator("#aqa-status [data-state=error]")
+    status.wait_for(timeout=30_000)
+    assert "Could not save your feedback" in status.inner_text() and "not affected" in status.inner_text()
+    bots = page.locator('#aqa-chat [data-testid="bot"]')
+    assert bots.count() == 1 and "Dushanbe" in bots.last.inner_text()  # the answer is still there
+    ask_app(page, "And where was it held?")  # and the chat goes on, follow-ups included
+    assert page.locator('#aqa-chat [data-testid="bot"]').count() == 2
