@@ -240,7 +240,8 @@ def report(args: argparse.Namespace, figures: dict[str, Any], tally: Tally) -> s
         f"load average {figures['load_before']:.1f} before, {figures['load_after']:.1f} after "
         "(the 2 cores are shared with other work, so latencies are pessimistic).",
         "",
-        f"`python bench/soak.py --duration {args.duration:.0f} --clients {args.clients} --burst {args.burst}` "
+        f"`python bench/soak.py --duration {args.duration:.0f} --clients {args.clients} "
+        f"--burst {args.burst}` "
         f"— `article-qa serve` with the extractive backend, queue size {args.queue_size}, rate limit off.",
         "",
         "| soak | value |",

@@ -93,7 +93,8 @@ CLI_CASES: list[tuple[str, tuple[str | bytes, ...], bytes | None, str]] = [
     ("unknown-article", ("ask", NORMAL, "--article", "no-such-article"), None, "no article with id"),
     ("history-binary", ("ask", NORMAL, "--history", "BINARY"), None, "cannot read history file"),
     ("add-empty", ("index", "add", "EMPTY"), None, "the article is empty"),
-    ("add-binary", ("index", "add", "BINARY"), None, "looks binary"),
+    ("add-binary", ("index", "add", "BINARY"), None, "not UTF-8 text (bad byte at 128)"),
+    ("add-nul-bytes", ("index", "add", "NULS"), None, "looks binary"),
     ("add-latin1", ("index", "add", "LATIN1"), None, "not UTF-8 text (bad byte at"),
     ("add-missing", ("index", "add", "/nonexistent/story.txt"), None, "cannot read article file"),
     ("add-directory", ("index", "add", "/"), None, "cannot read article file"),
@@ -111,6 +112,7 @@ def test_the_cli_refuses_bad_input_in_one_clear_line(
 ) -> None:
     files = {
         "BINARY": binary_file(tmp_path, "blob.bin", bytes(range(256)) * 4),
+        "NULS": binary_file(tmp_path, "image.txt", b"GIF89a\x01\x00\x01\x00" * 20),
         "EMPTY": binary_file(tmp_path, "empty.txt", b"\n\n  \n"),
         "LATIN1": binary_file(tmp_path, "latin1.txt", "Статия".encode("cp1251")),
         "GOOD": binary_file(tmp_path, "good.txt", "Заглавие\n\nТекст на статията.".encode()),
