@@ -14,6 +14,7 @@ from typing import Any
 
 BACKENDS = ("local", "openai", "extractive")
 PREFIX = "ARTICLE_QA_"
+MIN_ADMIN_TOKEN = 16
 
 
 def default_data_dir() -> Path:
@@ -67,6 +68,11 @@ class Settings:
             raise ValueError(f"max_question_chars must be > 0, got {self.max_question_chars}")
         if not 1 <= self.port <= 65535:
             raise ValueError(f"port must be in 1..65535, got {self.port}")
+        if self.admin_token and len(self.admin_token) < MIN_ADMIN_TOKEN:  # the value itself is never shown
+            raise ValueError(
+                f"admin_token must be at least {MIN_ADMIN_TOKEN} characters, got {len(self.admin_token)}; "
+                "make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
 
     @property
     def index_dir(self) -> Path:

@@ -25,7 +25,8 @@ pytestmark = [
 def local(settings: Settings, embedder, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     """A pipeline whose default backend is the local model (index shared with other tests)."""
     model = assemble_model(Settings.from_env().cache_dir)
-    local_settings = settings.with_(backend="local", model_path=str(model))
+    # A generous time limit: this test is about answers; speed is measured by bench/, not here.
+    local_settings = settings.with_(backend="local", model_path=str(model), llm_timeout_s=600.0)
     pipeline = Pipeline(local_settings, embedder)
     pipeline.warm_up()
     yield pipeline

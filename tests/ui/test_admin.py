@@ -205,3 +205,11 @@ def test_the_admin_api_is_documented(admin) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert "post" in paths["/api/admin/articles"] and "delete" in paths["/api/admin/articles/{article_id}"]
     assert TOKEN not in client.get("/openapi.json").text
+
+
+def test_a_short_admin_token_is_refused_at_start_without_showing_it() -> None:
+    from rag.settings import Settings
+
+    with pytest.raises(ValueError, match="at least 16 characters, got 6") as err:
+        Settings.from_env({"ARTICLE_QA_ADMIN_TOKEN": "hunter"})
+    assert "hunter" not in str(err.value)
