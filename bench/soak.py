@@ -299,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.duration <= args.warmup or args.clients < 1:
         parser.error("--duration must be longer than --warmup, and --clients at least 1")
+    if args.clients > args.queue_size + 1:  # one answering, the rest waiting: none may be turned away
+        parser.error(f"--clients {args.clients} needs --queue-size >= {args.clients - 1}")
 
     probes = mix()
     tally = Tally()

@@ -104,6 +104,8 @@ def load_article(path: Path, article_id: str | None = None) -> Article:
         raise InvalidArticle(f"cannot read article file {str(path)!r}: {err.strerror}") from err
     if len(raw) > MAX_ARTICLE_BYTES:
         raise InvalidArticle(f"{path.name}: article is {len(raw):,} bytes; the limit is 5 MB")
+    if b"\x00" in raw:  # an image or other binary file, whatever its first bytes
+        raise InvalidArticle(f"{path.name}: looks binary (contains NUL bytes), not an article")
     try:
         text = check_text(raw.decode("utf-8"), path.name)
     except UnicodeDecodeError as err:

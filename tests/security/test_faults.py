@@ -149,7 +149,7 @@ def test_the_cli_says_when_the_chroma_server_is_unreachable(tmp_path: Path) -> N
 class _Hanging(GenericFakeChatModel):
     """A chat model whose server stalls: every word takes two seconds."""
 
-    def _stream(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def _stream(self, *args, **kwargs):
         for word in ["The", "summit", "was", "on", "9", "October", "[1]."]:
             time.sleep(2.0)
             yield ChatGenerationChunk(message=AIMessageChunk(content=word + " "))

@@ -65,7 +65,7 @@ def api(own_pipeline, serve) -> tuple[str, object]:
 def send(url: str, method: str, path: str, body: object = None, admin: bool = False) -> tuple[int, str, str]:
     """One request with the path sent byte for byte: (status, content type, body)."""
     parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    connection = http.client.HTTPConnection(str(parts.hostname), parts.port, timeout=60)
     headers = {"Content-Type": "application/json"}
     if admin:
         headers["Authorization"] = f"Bearer {TOKEN}"

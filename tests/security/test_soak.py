@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_a_short_soak_runs_reports_and_stops_by_itself(settings, pipeline, tmp_path: Path) -> None:
     shutil.copytree(settings.index_dir, tmp_path / "data" / "index")
     out = tmp_path / "SOAK.md"
-    args = ["--duration", "8", "--warmup", "3", "--clients", "5", "--queue-size", "2", "--burst", "10"]
+    args = ["--duration", "8", "--warmup", "3", "--clients", "4", "--queue-size", "4", "--burst", "12"]
     done = subprocess.run(
         [
             sys.executable,

@@ -7,6 +7,7 @@ articles here changes nothing the other tests read.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,7 +16,7 @@ from rag.pipeline import Pipeline
 from ui.server import create_app
 
 TOKEN = "adm-7f3c9e1b5d2a4c6e8f0a1b3c5d7e9f11"
-STORY = {
+STORY: dict[str, Any] = {
     "id": "rose-festival",
     "text": "Фестивалът на розата\n\nФестивалът на розата в Казанлък започна на 6 юни 2025 г.\n\n"
     "Кралицата на розата е Мария Иванова от Стара Загора.",
