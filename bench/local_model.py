@@ -41,6 +41,8 @@ from rag.local_model import GenerationStats, LocalModel, assemble_model, to_role
 from rag.settings import Settings
 from rag.types import Article, Passage
 
+WHOLE_ARTICLE_CTX = 8192  # layout (a) holds the whole article (~6,500 tokens)
+
 Messages = list[dict[str, str]]
 
 
@@ -154,7 +156,7 @@ def main() -> None:
     assembled_s = time.perf_counter() - started
     started = time.perf_counter()
     state_dir = settings.cache_dir / "states"
-    model = LocalModel(path, n_ctx=settings.model_ctx, state_dir=state_dir)
+    model = LocalModel(path, n_ctx=WHOLE_ARTICLE_CTX, state_dir=state_dir)
     loaded_s = time.perf_counter() - started
     report.line(f"Model file ready in {assembled_s:.1f} s, loaded in {loaded_s:.1f} s.")
     article_tokens = len(model.tokenize(article.text))
@@ -167,7 +169,7 @@ def main() -> None:
     report.line(f"(a) prefix: {warm.prefix_tokens:,} tokens, {warm.source} in {warm.seconds:.1f} s")
     if warm.source == "computed":  # what a restart costs: load the state just saved
         model.close()
-        model = LocalModel(path, n_ctx=settings.model_ctx, state_dir=state_dir)
+        model = LocalModel(path, n_ctx=WHOLE_ARTICLE_CTX, state_dir=state_dir)
         model.warm(a_prefix)
         warm = model.last_warm
         assert warm is not None

@@ -52,6 +52,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(f"--k must be > 0, got {args.k}")
     if args.limit is not None and args.limit < 1:
         raise UsageError(f"--limit must be > 0, got {args.limit}")
+    if args.every < 1:
+        raise UsageError(f"--every must be > 0, got {args.every}")
     known = scoring.metric_names(args.k, args.judge)
     floors = [gates.parse(s, known) for s in args.fail_under]
     ceilings = [gates.parse(s, known, ceiling=True) for s in args.fail_over]
@@ -60,7 +62,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     pipeline = None if args.target else _pipeline(settings)
     target = _target(args, pipeline, settings)
-    examples = dataset.load(Path(args.dataset), _article_text(args.article, target, pipeline))[: args.limit]
+    examples = dataset.load(Path(args.dataset), _article_text(args.article, target, pipeline))
+    examples = examples[:: args.every][: args.limit]
     judge = _judge(args, pipeline, settings)
     config: dict[str, Any] = {
         "dataset": args.dataset,
@@ -187,6 +190,9 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("--resume", action="store_true", help="keep DIR/results.jsonl and skip ids done")
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N questions")
+    parser.add_argument(
+        "--every", type=int, default=1, metavar="K", help="only every K-th question (a spread-out sample)"
+    )
     parser.add_argument("--article", metavar="ID", help="ask about this indexed article only")
     parser.add_argument("--judge", action="store_true", help="also score faithfulness with the LLM backend")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")

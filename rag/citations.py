@@ -115,6 +115,38 @@ def cite(answer: str, passages: Sequence[Passage], article_texts: dict[str, str]
     return out
 
 
+_NUMBER = re.compile(r"\d+")
+_NUMBER_WORDS = re.compile(
+    r"един|два|две|три|четири|пет|шест|седем|осем|девет|десет|дванадес|двадес|тридес|сто|двеста"
+    r"|триста|стотин|хиляд|милион|милиард|один|одна|четыр|пять|шесть|семь|восемь|девять|двадцат"
+    r"|тридцат|сорок|тысяч",
+    re.IGNORECASE,
+)
+
+
+def unsupported_numbers(answer: str, sources: str, question: str = "") -> list[str]:
+    """Numbers in the answer that neither the sources nor the question contain.
+
+    A small model's typical invention is a number (a year of birth, a count); a number the
+    sources spell as a word ("двеста" -> 200) is allowed, unless it looks like a year.
+
+    >>> unsupported_numbers("Born in 1950 [1], one of 200 [1].", "около двеста души", "")
+    ['1950']
+    >>> unsupported_numbers("On 9 October 2025 [2].", "на 9 октомври 2025 г.", "")
+    []
+    """
+    known = set(_NUMBER.findall(sources)) | set(_NUMBER.findall(question))
+    spelled = bool(_NUMBER_WORDS.search(sources))
+    out = []
+    for number in _NUMBER.findall(_MARKER.sub(" ", answer)):
+        if number in known or number.lstrip("0") in known:
+            continue
+        if spelled and not (len(number) == 4 and number[:2] in ("19", "20")):
+            continue
+        out.append(number)
+    return out
+
+
 def claims(answer: str) -> list[str]:
     """Answer sentences, each with the markers that follow it (a marker after the full stop counts).
 

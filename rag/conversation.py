@@ -51,6 +51,6 @@ def standalone(question: str, history: Sequence[Turn]) -> str:
     return " ".join(part for part in (base, said, question.strip()) if part)
 
 
-def recent(history: Sequence[Turn], turns: int = 2) -> list[Turn]:
-    """The last ``turns`` messages, each clipped, for the prompt."""
-    return [Turn(t.role, t.content[:600]) for t in list(history)[-turns:]]
+def recent(history: Sequence[Turn], turns: int = 2, chars: int = 600) -> list[Turn]:
+    """The last ``turns`` messages, each clipped to ``chars``, for the prompt."""
+    return [Turn(t.role, t.content[:chars]) for t in list(history)[-turns:]]

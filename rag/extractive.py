@@ -19,11 +19,15 @@ import numpy as np
 from rag.bm25 import terms
 from rag.citations import sentences
 from rag.embeddings import ArticleEmbeddings
+from rag.tokens import count_tokens
 from rag.types import Passage
 
 # Cosine similarity (e5, query vs passage role) below which the best sentence is judged not
 # to answer the question; calibrated on the gold set (see README, "Evaluation").
 MIN_SIMILARITY = 0.80
+# A sentence scoring this high is quoted even when the language model found no answer in the
+# evidence (calibrated on the gold set: above it, refused questions were mostly answerable).
+QUOTE_DESPITE_REFUSAL = 0.90
 LEXICAL_BONUS = 0.012
 SECOND_WITHIN = 0.015
 ANSWER_TYPE_BONUS = 0.03
@@ -46,6 +50,29 @@ _ANSWER_TYPES = [
         re.compile(r"\d|хиляд|стотин|десет|сто\b|милион|милиард|тысяч|сот", re.I),
     ),
 ]
+
+
+# Where a long sentence may be cut into clauses: after , ; or : (not at dashes, which also
+# join names such as „ЦА – Русия“).
+_CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """Clause spans of a sentence (offsets into ``text``), covering it in order.
+
+    >>> text = "„ЦА – Русия“ на 9 октомври, в Душанбе."
+    >>> [text[a:b] for a, b in clauses(text)]
+    ['„ЦА – Русия“ на 9 октомври,', 'в Душанбе.']
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _CLAUSE_END.finditer(text):
+        if text[pos : m.start()].strip():
+            spans.append((pos, m.start()))
+        pos = m.end()
+    if text[pos:].strip():
+        spans.append((pos, len(text.rstrip())))
+    return spans
 
 
 @dataclass(frozen=True)
@@ -92,20 +119,52 @@ class SentenceRanker:
         if not spans:
             return []
         texts = [p.text[s.start : s.end] for p, s in spans]
+        sims, scores = self._scores(question, texts)
+        picks = [
+            Pick(p.n, s.start, s.end, text, sim, score)
+            for (p, s), text, sim, score in zip(spans, texts, sims, scores, strict=True)
+        ]
+        return sorted(picks, key=lambda x: -x.score)
+
+    def narrow(self, question: str, pick: Pick, max_tokens: int) -> Pick:
+        """The pick if it fits ``max_tokens``, else its best run of whole clauses that does.
+
+        The run grows from the clause that best matches the question towards the better of its
+        neighbours, so a date or place in the next clause comes along with the event it dates.
+        """
+        if count_tokens(pick.text) <= max_tokens:
+            return pick
+        spans = clauses(pick.text)
+        if len(spans) < 2:
+            return pick
+        texts = [pick.text[a:b] for a, b in spans]
+        costs = [count_tokens(t) for t in texts]
+        _, scores = self._scores(question, texts)
+        lo = hi = int(np.argmax(scores))
+        used = costs[lo]
+        while True:
+            options = [i for i in (lo - 1, hi + 1) if 0 <= i < len(spans) and used + costs[i] <= max_tokens]
+            if not options:
+                break
+            i = max(options, key=lambda j: scores[j])
+            used += costs[i]
+            lo, hi = min(lo, i), max(hi, i)
+        start, end = spans[lo][0], spans[hi][1]
+        text = pick.text[start:end]
+        return Pick(pick.n, pick.start + start, pick.start + end, text, pick.similarity, pick.score)
+
+    def _scores(self, question: str, texts: Sequence[str]) -> tuple[list[float], list[float]]:
+        """Similarity of each text to the question, and that plus the shared-terms and answer-type bonuses."""
         query = np.asarray(self.embedder.embed_query(question), dtype=np.float32)
-        sims = self.vectors(texts) @ query
+        sims = [float(x) for x in self.vectors(texts) @ query]
         asked = set(terms(question))
         wanted = [answer for ask, answer in _ANSWER_TYPES if ask.search(question)]
-        picks = []
-        for (p, s), text, sim in zip(spans, texts, sims, strict=True):
+        scores = []
+        for text, sim in zip(texts, sims, strict=True):
             shared = len(asked & set(terms(text)))
             typed = ANSWER_TYPE_BONUS if any(w.search(text) for w in wanted) else 0.0
-            picks.append(
-                Pick(
-                    p.n, s.start, s.end, text, float(sim), float(sim) + LEXICAL_BONUS * min(shared, 4) + typed
-                )
-            )
-        return sorted(picks, key=lambda x: -x.score)
+            scores.append(sim + LEXICAL_BONUS * min(shared, 4) + typed)
+        return sims, scores
 
 
 def choose(picks: Sequence[Pick]) -> list[Pick]:

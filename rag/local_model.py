@@ -210,7 +210,7 @@ class LocalModel:
         self,
         model_path: str | Path,
         *,
-        n_ctx: int = 8192,
+        n_ctx: int = 2048,
         n_threads: int | None = None,
         n_batch: int = 512,
         n_ubatch: int = 512,
@@ -241,6 +241,7 @@ class LocalModel:
                 type_k=type_k,
                 type_v=type_v,
                 chat_format="chat_template.default",
+                use_mmap=False,  # mapped pages and the repacked copy would both count: ~600 MB more RSS
                 verbose=False,
             )
         except (ValueError, RuntimeError, OSError) as err:

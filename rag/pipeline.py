@@ -269,9 +269,11 @@ class Pipeline:
         """Text pieces as the model writes them, then the checked Answer."""
         chat = self.backends.get(name)
         article = self.article(draft.passages[0].article_id)
-        picks = (
-            self.ranker.rank(draft.standalone_question, draft.passages) if chat.layout == "evidence" else []
-        )
+        picks = []
+        if chat.layout == "evidence":
+            query = draft.standalone_question
+            ranked = self.ranker.rank(query, draft.passages)[: prompting.EVIDENCE_CANDIDATES]
+            picks = [self.ranker.narrow(query, p, prompting.SENTENCE_TOKENS) for p in ranked]
         prompt = prompting.build(
             chat.layout,
             article,
@@ -279,7 +281,7 @@ class Pipeline:
             draft.language,
             draft.passages,
             picks,
-            conversation.recent(turns),
+            conversation.recent(turns, chars=prompting.HISTORY_CHARS[chat.layout]),
         )
         out = _MarkerStream(len(draft.passages))
         held = ""
@@ -295,7 +297,7 @@ class Pipeline:
             if visible:
                 yield visible
         if ABSTAIN_TOKEN in held or ABSTAIN_TOKEN in out.text:
-            yield self._abstain(replace(draft, backend=name), article)
+            yield self._refused(draft, name, article)
             return
         tail = out.feed(held) + out.flush()
         if leaks.leaks(out.text):
@@ -307,7 +309,16 @@ class Pipeline:
         text = citations.clean_markers(_strip_label(out.text), len(passages))
         text = citations.check_quotes(text, article.text)
         if not citations.parse_markers(text) and _REFUSAL.search(text):  # "…is not mentioned"
-            yield self._abstain(replace(draft, backend=name), article)
+            yield self._refused(draft, name, article)
+            return
+        invented = citations.unsupported_numbers(
+            text, "\n".join(p.text for p in passages), draft.standalone_question
+        )
+        if invented:  # a number the article never gave: show the article's own sentences instead
+            log.warning("the %s model's answer has numbers not in the sources: %s", name, invented)
+            fallback = self._extractive(draft, draft.standalone_question)
+            notice = "" if fallback.abstained else message("unchecked", draft.language)
+            yield replace(fallback, notice=notice)
             return
         text = citations.attribute(text, passages)
         found = citations.cite(text, passages, {article.id: article.text})
@@ -318,6 +329,19 @@ class Pipeline:
             return
         cites = tuple(replace(c, paragraph=_paragraph_of(article, c.start)) for c in found)
         yield replace(draft, answer=text, citations=cites, passages=tuple(passages), backend=name)
+
+    def _refused(self, draft: Answer, name: str, article: Article) -> Answer:
+        """The model found no answer: abstain, unless a sentence matches the question very closely.
+
+        The small model refuses some answerable questions when the evidence is terse; a sentence
+        this close to the question is quoted instead, marked as the article's closest sentence.
+        """
+        ranked = self.ranker.rank(draft.standalone_question, draft.passages)
+        if ranked and ranked[0].score >= extractive.QUOTE_DESPITE_REFUSAL:
+            quoted = self._extractive(draft, draft.standalone_question)
+            if not quoted.abstained:
+                return replace(quoted, notice=message("closest", draft.language))
+        return self._abstain(replace(draft, backend=name), article)
 
     def _leaked(self, draft: Answer, name: str, article: Article) -> Answer:
         """The abstention given instead of an answer that repeated the model's instructions."""

@@ -6,10 +6,11 @@ numbered like the answer's passages, then the question and the language to answe
 
 Two layouts of the sources, rendered from the files in ``prompts/``:
 
-- **evidence** (the local model's): only the best sentences of the retrieved passages, within
-  a small token budget. Prompt processing on a 2-core CPU runs at ~95 tokens/s, so three whole
-  passages (~900 model tokens) would cost ~10 s before the first word; the few sentences that
-  hold the answer cost ~1-2 s. Sentences keep their passage's number, so citations still map.
+- **evidence** (the local model's): only the best sentences of the retrieved passages, long
+  ones cut to their best run of clauses, within a small token budget. Prompt processing on a
+  2-core CPU runs at ~50 tokens/s (measured; see bench/RESULTS.md), so three whole passages
+  (~900 model tokens) would cost ~18 s before the first word; the clauses that hold the answer
+  cost ~1-2 s. Sentences keep their passage's number, so citations still map.
 - **passages** (remote endpoints, where prompt processing is cheap): the retrieved passages whole.
 
 A layout that put the whole article in the cached system message was measured and dropped: the
@@ -32,7 +33,10 @@ from rag.types import Article, Passage, Turn
 
 ABSTAIN_TOKEN = "NOT_IN_ARTICLE"
 LAYOUTS = ("evidence", "passages")
-EVIDENCE_TOKENS = 200
+EVIDENCE_TOKENS = 100  # all the evidence sentences together (cl100k tokens)
+SENTENCE_TOKENS = 100  # one sentence; a longer one is cut to its best run of clauses
+EVIDENCE_CANDIDATES = 6  # ranked sentences considered for the evidence
+HISTORY_CHARS = {"evidence": 200, "passages": 600}  # each earlier turn in the prompt, clipped
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,6 @@ def build(
     ]
     user = prompts.render(
         "answer_user",
-        title=article.title,
         sources=render_sources(layout, passages, picks),
         question=question,
         language=language_name(language),

@@ -39,7 +39,7 @@ class Settings:
     backend: str = "auto"
     model_path: str = ""
     model_threads: int = 0
-    model_ctx: int = 8192
+    model_ctx: int = 2048  # the evidence prompt is ~550 tokens; a larger context only costs memory
     max_answer_tokens: int = 256
     llm_timeout_s: float = 60.0
     openai_base_url: str = ""

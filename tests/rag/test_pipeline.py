@@ -205,3 +205,28 @@ def test_any_error_of_a_model_client_falls_back_to_extractive(pipeline) -> None:
     pipeline.backends.register(ChatBackend("openai", _Unreachable(messages=iter([])), "passages", 30))
     answer = pipeline.ask("When was the CA–Russia summit?", backend="openai")
     assert answer.backend == "extractive" and "unavailable" in answer.notice
+
+
+def test_an_invented_number_gives_the_articles_own_sentences(pipeline, article) -> None:
+    scripted(pipeline, "Tokayev was born in 1950 [1].", name="openai")
+    answer = pipeline.ask("When was the CA–Russia summit?", backend="openai")
+    assert "1950" not in answer.answer and answer.backend == "extractive"
+    assert answer.notice.startswith("The language model's answer had a number")
+    assert all(article.text[c.start : c.end] == c.quote for c in answer.citations)
+
+
+def test_numbers_from_the_sources_pass_the_check(pipeline) -> None:
+    scripted(pipeline, "It was held on 9 October 2025 in Dushanbe [1].", name="openai")
+    answer = pipeline.ask("When was the CA–Russia summit?", backend="openai")
+    assert answer.backend == "openai" and not answer.notice and "9 October 2025" in answer.answer
+
+
+def test_a_refusal_despite_a_sentence_that_matches_closely_quotes_it(pipeline, article) -> None:
+    scripted(pipeline, "NOT_IN_ARTICLE")
+    question = "Кога Касим-Жомарт Токаев направи официално посещение в Япония?"
+    assert pipeline.ranker.rank(question, pipeline.retrieve(question))[0].score >= 0.90
+    answer = pipeline.ask(question, backend="local")
+    assert not answer.abstained and answer.backend == "extractive"
+    assert answer.notice.startswith("Езиковият модел не намери отговор")
+    assert any("18–20 декември" in c.quote for c in answer.citations)
+    assert all(article.text[c.start : c.end] == c.quote for c in answer.citations)
