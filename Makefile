@@ -41,11 +41,16 @@ typecheck:
 pytest:
 	$(BIN)/python -m pytest
 
-# The quality gate: the shipped gold set with the extractive backend must stay above its floors.
+# The quality gate: the shipped gold set with the extractive backend must stay above its floors;
+# abstaining is the language model's job, so the local model is gated on every second question
+# (67, 11 of them unanswerable; ~5 minutes). Floors sit below the measured figures (README).
 eval-gate:
 	$(BIN)/article-qa eval evaluation/data/gold.jsonl --backend extractive --out var/eval-extractive --quiet \
 	  --fail-under recall@3=0.93 --fail-under answer_accuracy=0.65 --fail-under citation_precision=0.55 \
 	  --fail-over false_refusal_rate=0.05
+	$(BIN)/article-qa eval evaluation/data/gold.jsonl --backend local --every 2 --out var/eval-local --quiet \
+	  --fail-under recall@3=0.93 --fail-under abstention_recall=0.7 --fail-under answer_accuracy=0.3 \
+	  --fail-over false_refusal_rate=0.4
 
 # Known vulnerabilities in the installed packages (pip-audit, needs PyPI). Fails on a finding; an
 # audit that cannot reach its service is reported loudly but passes (AUDIT_STRICT=1 to fail).

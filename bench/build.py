@@ -174,7 +174,8 @@ def serve_once(data_dir: Path, env: dict[str, str], keep: bool = False) -> dict[
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the server did not become ready")
+                proc.kill()
+                raise RuntimeError("the server did not become ready:\n" + "\n".join(output[-20:]))
             time.sleep(0.05)
     ready = time.perf_counter() - started
     result: dict[str, Any] = {"listening_s": listening, "ready_s": ready, "rss_mb": rss_mb(proc.pid)[0]}

@@ -27,7 +27,6 @@ import argparse
 import asyncio
 import itertools
 import json
-import os
 import random
 import re
 import subprocess
@@ -38,11 +37,12 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.build import serve_once
 from bench.common import load, machine, percentiles, questions, rss_mb
 
 QUEUE_SIZE = 64
@@ -187,43 +187,12 @@ async def burst(url: str, n: int) -> tuple[Counter[str], list[float], list[float
 def start_server(data_dir: Path, queue_size: int) -> tuple[subprocess.Popen[bytes], str, list[str]]:
     """``article-qa serve --port 0`` (extractive, no rate limit) until /healthz is 200."""
     env = {
-        **os.environ,
-        "ARTICLE_QA_DATA_DIR": str(data_dir),
         "ARTICLE_QA_BACKEND": "extractive",
         "ARTICLE_QA_RATE_LIMIT_PER_MINUTE": "0",
         "ARTICLE_QA_QUEUE_SIZE": str(queue_size),
     }
-    script = Path(sys.executable).with_name("article-qa")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "rag.cli"]
-    proc = subprocess.Popen(
-        [*command, "serve", "--port", "0"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    assert proc.stdout is not None
-    url = ""
-    while not url:
-        line = proc.stdout.readline().decode()
-        if not line:
-            raise RuntimeError(f"the server exited ({proc.wait()}) before listening")
-        found = re.search(r"listening on (http://[^/\s]+)", line)
-        url = found.group(1) if found else ""
-    output: list[str] = []
-    threading.Thread(target=_drain, args=(proc.stdout, output), daemon=True).start()
-    deadline = time.monotonic() + 900
-    while True:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
-                return proc, url, output
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("the server did not become ready:\n" + "".join(output[-20:]))
-        time.sleep(0.2)
-
-
-def _drain(stream: IO[bytes], into: list[str]) -> None:
-    for line in iter(stream.readline, b""):
-        into.append(line.decode(errors="replace"))
+    server = serve_once(data_dir, env, keep=True)
+    return server["proc"], server["url"], server["output"]
 
 
 def sample_rss(pid: int, tally: Tally, stop: threading.Event, started: float) -> None:

@@ -109,9 +109,14 @@ class SentenceRanker:
         with self._lock:
             return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 1))
 
-    def warm(self, passages: Sequence[Passage]) -> None:
-        """Embed every sentence of these passages ahead of the first question."""
-        self.vectors([p.text[s.start : s.end] for p in passages for s in sentences(p.text)])
+    def warm(self, passages: Sequence[Passage], clauses_over: int | None = None) -> None:
+        """Embed every sentence of these passages ahead of the first question, and the clauses
+        of sentences longer than ``clauses_over`` tokens (what ``narrow`` will need)."""
+        texts = [p.text[s.start : s.end] for p in passages for s in sentences(p.text)]
+        self.vectors(texts)
+        if clauses_over is not None:
+            long = [t for t in dict.fromkeys(texts) if count_tokens(t) > clauses_over]
+            self.vectors([t[a:b] for t in long for a, b in clauses(t)])
 
     def rank(self, question: str, passages: Sequence[Passage]) -> list[Pick]:
         """All sentences of the passages, best first."""

@@ -89,7 +89,7 @@ class Pipeline:
         language.warm()
         bm25 = self.retriever.bm25()
         if len(bm25.chunks) <= 5_000:
-            self.ranker.warm([Passage.from_chunk(0, c, 0.0) for c in bm25.chunks])
+            self.ranker.warm([Passage.from_chunk(0, c, 0.0) for c in bm25.chunks], prompting.SENTENCE_TOKENS)
         name = self.backends.default()
         if load_model and name != "extractive":
             try:

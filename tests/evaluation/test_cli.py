@@ -200,3 +200,17 @@ def test_http_target_reads_the_article_from_the_server(
         target.close()
     with pytest.raises(TargetError, match="must be an http"):
         Http("ftp://x", None, None)
+
+
+def test_every_takes_a_spread_out_sample(
+    env: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = Path(__file__).resolve().parents[2] / "evaluation" / "data" / "gold.jsonl"
+    ids = [json.loads(line)["id"] for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    out = tmp_path / "sample"
+    code = main(["eval", str(gold), "--out", str(out), "--quiet", "--every", "40"])
+    assert code == 0
+    rows = [json.loads(x) for x in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ids[::40]
+    assert main(["eval", str(gold), "--out", str(out), "--every", "0"]) != 0
+    assert "--every must be > 0" in capsys.readouterr().err
