@@ -244,9 +244,12 @@ class Pipeline:
         text = message("abstain", draft.language, about=about)
         return replace(draft, answer=text, abstained=True, citations=())
 
-    def _extractive(self, draft: Answer, query: str) -> Answer:
+    def _extractive(
+        self, draft: Answer, query: str, ranked: Sequence[extractive.Pick] | None = None
+    ) -> Answer:
+        """The best sentences quoted; ``ranked``: the passages' sentences already ranked for ``query``."""
         article = self.article(draft.passages[0].article_id)
-        ranked = self.ranker.rank(query, draft.passages)
+        ranked = ranked if ranked is not None else self.ranker.rank(query, draft.passages)
         picks = extractive.choose([p for p in ranked if not injection.instruction_like(p.text)])
         if not picks:
             return replace(self._abstain(draft, article), backend="extractive")
@@ -269,11 +272,12 @@ class Pipeline:
         """Text pieces as the model writes them, then the checked Answer."""
         chat = self.backends.get(name)
         article = self.article(draft.passages[0].article_id)
-        picks = []
-        if chat.layout == "evidence":
-            query = draft.standalone_question
-            ranked = self.ranker.rank(query, draft.passages)[: prompting.EVIDENCE_CANDIDATES]
-            picks = [self.ranker.narrow(query, p, prompting.SENTENCE_TOKENS) for p in ranked]
+        query = draft.standalone_question
+        ranked = self.ranker.rank(query, draft.passages) if chat.layout == "evidence" else None
+        picks = [
+            self.ranker.narrow(query, p, prompting.SENTENCE_TOKENS)
+            for p in (ranked or [])[: prompting.EVIDENCE_CANDIDATES]
+        ]
         prompt = prompting.build(
             chat.layout,
             article,
@@ -297,7 +301,7 @@ class Pipeline:
             if visible:
                 yield visible
         if ABSTAIN_TOKEN in held or ABSTAIN_TOKEN in out.text:
-            yield self._refused(draft, name, article)
+            yield self._refused(draft, name, article, ranked)
             return
         tail = out.feed(held) + out.flush()
         if leaks.leaks(out.text):
@@ -309,14 +313,14 @@ class Pipeline:
         text = citations.clean_markers(_strip_label(out.text), len(passages))
         text = citations.check_quotes(text, article.text)
         if not citations.parse_markers(text) and _REFUSAL.search(text):  # "…is not mentioned"
-            yield self._refused(draft, name, article)
+            yield self._refused(draft, name, article, ranked)
             return
         invented = citations.unsupported_numbers(
             text, "\n".join(p.text for p in passages), draft.standalone_question
         )
         if invented:  # a number the article never gave: show the article's own sentences instead
             log.warning("the %s model's answer has numbers not in the sources: %s", name, invented)
-            fallback = self._extractive(draft, draft.standalone_question)
+            fallback = self._extractive(draft, query, ranked)
             notice = "" if fallback.abstained else message("unchecked", draft.language)
             yield replace(fallback, notice=notice)
             return
@@ -330,15 +334,18 @@ class Pipeline:
         cites = tuple(replace(c, paragraph=_paragraph_of(article, c.start)) for c in found)
         yield replace(draft, answer=text, citations=cites, passages=tuple(passages), backend=name)
 
-    def _refused(self, draft: Answer, name: str, article: Article) -> Answer:
+    def _refused(
+        self, draft: Answer, name: str, article: Article, ranked: Sequence[extractive.Pick] | None
+    ) -> Answer:
         """The model found no answer: abstain, unless a sentence matches the question very closely.
 
         The small model refuses some answerable questions when the evidence is terse; a sentence
         this close to the question is quoted instead, marked as the article's closest sentence.
         """
-        ranked = self.ranker.rank(draft.standalone_question, draft.passages)
+        query = draft.standalone_question
+        ranked = ranked if ranked is not None else self.ranker.rank(query, draft.passages)
         if ranked and ranked[0].score >= extractive.QUOTE_DESPITE_REFUSAL:
-            quoted = self._extractive(draft, draft.standalone_question)
+            quoted = self._extractive(draft, query, ranked)
             if not quoted.abstained:
                 return replace(quoted, notice=message("closest", draft.language))
         return self._abstain(replace(draft, backend=name), article)
