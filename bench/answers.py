@@ -28,8 +28,8 @@ from bench.common import Report, mixed, model_cache, percentiles, questions, rss
 from evaluation.metrics import contains_answer
 from rag.local_model import ChatLocalLlama, LocalModel
 from rag.pipeline import Pipeline
-from rag.settings import Settings
-from rag.types import Answer, AnswerEvent, TokenEvent
+from core.settings import Settings
+from core.types import Answer, AnswerEvent, TokenEvent
 
 GOAL_TTFT_S = 2.0
 

@@ -35,12 +35,12 @@ from bench.common import GOLD, Report, model_cache, percentiles
 from evaluation import dataset, metrics, runner, scoring
 from evaluation.dataset import Example
 from evaluation.targets import InProcess
-from rag.articles import default_article
-from rag.embeddings import ArticleEmbeddings, make_embedder
+from core.articles import default_article
+from index.embeddings import ArticleEmbeddings, make_embedder
 from rag.local_model import ChatLocalLlama
 from rag.pipeline import Pipeline
-from rag.settings import Settings
-from rag.types import Answer, AnswerEvent, TokenEvent
+from core.settings import Settings
+from core.types import Answer, AnswerEvent, TokenEvent
 
 K = 3
 # LangChain's classic chat prompt of the "stuff" question-answering chain

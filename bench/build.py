@@ -34,10 +34,10 @@ from bench import synthetic
 from bench.common import ROOT, Report, percentiles, rss_mb
 from index.build import build_index
 from index.store import Store
-from rag.articles import default_article
-from rag.embeddings import ArticleEmbeddings, make_embedder
-from rag.settings import Settings
-from rag.types import Article
+from core.articles import default_article
+from index.embeddings import ArticleEmbeddings, make_embedder
+from core.settings import Settings
+from core.types import Article
 
 
 def main() -> None:

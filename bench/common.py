@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLD = ROOT / "evaluation" / "data" / "gold.jsonl"
+GOLD = ROOT / "evaluation" / "data" / "test.jsonl"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 CACHE = ROOT / "var" / "bench"  # vectors and archives kept between runs (var/ is ignored)
 
@@ -109,7 +109,7 @@ def model_cache(data_dir: Path) -> Path:
     the states another process is using.
     """
     from rag.local_model import MODEL_FILE
-    from rag.settings import Settings
+    from core.settings import Settings
 
     shared = Settings().cache_dir
     cache = data_dir / "cache"

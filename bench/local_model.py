@@ -31,15 +31,15 @@ import prompts
 from bench.common import Report, mixed, percentiles, questions
 from evaluation.metrics import contains_answer
 from rag import prompting
-from rag.articles import default_article, paragraphs
+from core.articles import default_article, paragraphs
 from rag.bm25 import BM25
-from rag.chunking import chunk_article
-from rag.embeddings import make_embedder
+from index.chunking import chunk_article
+from index.embeddings import make_embedder
 from rag.extractive import SentenceRanker
 from rag.language import name as language_name
 from rag.local_model import GenerationStats, LocalModel, assemble_model, to_role_dicts
-from rag.settings import Settings
-from rag.types import Article, Passage
+from core.settings import Settings
+from core.types import Article, Passage
 
 WHOLE_ARTICLE_CTX = 8192  # layout (a) holds the whole article (~6,500 tokens)
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import Report, percentiles, questions
 from rag.pipeline import Pipeline
 from rag.retrieval import StageTimes
-from rag.settings import Settings
+from core.settings import Settings
 
 GOAL_P50_MS = 25.0
 

@@ -39,12 +39,12 @@ from bench import synthetic
 from bench.common import Report, dir_mb, percentiles, questions, rss_mb
 from index.build import build_index
 from index.store import Store
-from rag.articles import default_article
+from core.articles import default_article
 from rag.bm25 import BM25
-from rag.embeddings import E5Embeddings, make_embedder
+from index.embeddings import E5Embeddings, make_embedder
 from rag.retrieval import HybridRetriever, StageTimes
-from rag.settings import Settings
-from rag.types import Article, Chunk
+from core.settings import Settings
+from core.types import Article, Chunk
 
 EMBED_SAMPLE = 128  # chunks embedded for real to measure the CPU embedder's throughput
 # Estimate (not measured): multilingual-e5-small costs ~47 MFLOP per token (12 layers, hidden

@@ -35,11 +35,11 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import CACHE
-from rag.articles import default_article, paragraphs
-from rag.chunking import chunk_article
-from rag.embeddings import ArticleEmbeddings
-from rag.settings import Settings
-from rag.types import Article, Chunk
+from core.articles import default_article, paragraphs
+from index.chunking import chunk_article
+from index.embeddings import ArticleEmbeddings
+from core.settings import Settings
+from core.types import Article, Chunk
 
 NOISE = 0.017  # per dimension; for 384 dimensions the noise has norm ~0.33
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[„\"(«A-ZА-Я0-9])")

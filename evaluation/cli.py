@@ -15,11 +15,11 @@ Metric names (for --fail-under / --fail-over, in summary.json and the reports):
 Add :LANG for one language, e.g. recall@3:bg=0.95.
 
 Examples:
-  article-qa eval evaluation/data/gold.jsonl --backend extractive --out var/eval
-  article-qa eval evaluation/data/gold.jsonl --backend extractive --out var/eval \\
+  article-qa eval evaluation/data/test.jsonl --backend extractive --out var/eval
+  article-qa eval evaluation/data/test.jsonl --backend extractive --out var/eval \\
       --fail-under recall@3=0.95 --fail-under abstention_recall=0.9 --fail-over false_refusal_rate=0.05
-  article-qa eval evaluation/data/gold.jsonl --target http://127.0.0.1:7860 --out var/eval-server
-  article-qa eval evaluation/data/gold.jsonl --backend local --out var/eval-local --resume
+  article-qa eval evaluation/data/test.jsonl --target http://127.0.0.1:7860 --out var/eval-server
+  article-qa eval evaluation/data/test.jsonl --backend local --out var/eval-local --resume
   article-qa eval compare var/eval var/eval-local
 """
 
@@ -31,9 +31,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from evaluation import dataset, gates, report, runner, scoring
-from rag.articles import DEFAULT_ARTICLE_ID
-from rag.settings import BACKENDS, Settings
+from core.articles import DEFAULT_ARTICLE_ID
+from core.settings import BACKENDS, Settings
+from evaluation import dataset, gates, html_report, report, runner, scoring
 
 
 class UsageError(ValueError):
@@ -74,7 +74,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         "judge": args.judge,
     }
     if pipeline is not None:
-        from rag.cli import tqdm_progress
+        from core.progress import tqdm_progress
 
         pipeline.warm_up(tqdm_progress, load_model=settings.backend != "extractive" or args.judge)
     out = Path(args.out)
@@ -94,6 +94,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             close()
     described = {**config, **target.describe(), "date": datetime.now(UTC).isoformat(timespec="seconds")}
     summary = report.write(out, result.rows, described)
+    html_report.write(out, summary, result.rows)
     header, body = report.metric_table(summary)
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
@@ -128,7 +129,7 @@ def _pipeline(settings: Settings) -> Any:
 
 def _article_text(article_id: str | None, target: Any, pipeline: Any) -> str:
     """The text that evidence offsets point into (the shipped article unless --article says)."""
-    from rag.articles import default_article
+    from core.articles import default_article
 
     if article_id in (None, DEFAULT_ARTICLE_ID):
         return default_article().text

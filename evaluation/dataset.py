@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rag.errors import ArticleQAError
-from rag.types import Turn
+from core.errors import ArticleQAError
+from core.types import Turn
 
 FIELDS = ("id", "question", "language", "answers", "evidence", "history")
 RAGAS_FIELDS = ("user_input", "reference", "reference_contexts")

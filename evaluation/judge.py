@@ -12,8 +12,8 @@ import string
 from importlib import resources
 from typing import Any
 
-from rag.errors import ArticleQAError, BackendUnavailable
-from rag.types import Answer
+from core.errors import ArticleQAError, BackendUnavailable
+from core.types import Answer
 
 _SCORE = re.compile(r"SCORE\s*[:=]\s*([01](?:[.,]\d+)?)", re.IGNORECASE)
 MAX_PASSAGE_CHARS = 1200

@@ -13,10 +13,12 @@ take the best answer: SQuAD's exact match and token F1, and "contains an accepta
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 
 from evaluation.normalize import tokens
+from rag import citations, language
 
 Span = tuple[int, int]
 
@@ -205,3 +207,28 @@ def mean(values: Sequence[float | None]) -> float | None:
     """
     present = [v for v in values if v is not None]
     return sum(present) / len(present) if present else None
+
+
+def answer_language(response: str, expected: str) -> float | None:
+    """1.0 when the answer, its quotations and markers removed, is written in ``expected``.
+
+    An answer that is nothing but a quotation (or empty) is not in the reader's language.
+
+    >>> answer_language("On 9 October [1].", "en"), answer_language("„Срещата е в Душанбе“ [1]", "en")
+    (1.0, 0.0)
+    """
+    own = re.sub(r"\[\d+(?:\s*[,;]\s*\d+)*\]", " ", citations.strip_quoted(response))
+    if not re.search(r"[^\W\d_]", own):
+        return 0.0
+    if not _script_fits(own, expected):
+        return 0.0
+    if len(re.findall(r"[^\W\d_]+", own)) <= 4:  # "30 August – 3 September": too short to tell apart
+        return 1.0 if expected not in ("bg", "ru") else float(language.detect(own, expected) == expected)
+    return 1.0 if language.detect(own, "?") in (expected, "?") else 0.0
+
+
+def _script_fits(text: str, expected: str) -> bool:
+    """Latin letters for English, Cyrillic for Bulgarian and Russian (most of the letters)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in letters) / max(len(letters), 1)
+    return cyrillic < 0.5 if expected == "en" else cyrillic >= 0.5 if expected in ("bg", "ru") else True

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from core.errors import ArticleQAError
 from evaluation import scoring
-from rag.errors import ArticleQAError
 
 SUMMARY = "summary.json"
 MARKDOWN = "report.md"
@@ -124,13 +124,10 @@ def _md(text: str, limit: int = 240) -> str:
 
 
 def write(out: Path, rows: Sequence[dict[str, Any]], config: dict[str, Any]) -> dict[str, Any]:
-    """Write summary.json, report.md and report.html into ``out``; return the summary."""
-    from evaluation import html_report
-
+    """Write summary.json and report.md into ``out``; return the summary (``html_report`` adds the page)."""
     summary = build_summary(rows, config)
     (out / SUMMARY).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (out / MARKDOWN).write_text(markdown(summary, rows), encoding="utf-8")
-    html_report.write(out, summary, rows)
     return summary
 
 

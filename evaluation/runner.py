@@ -21,12 +21,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from core.errors import ArticleQAError
+from core.types import Answer
 from evaluation import scoring
 from evaluation.dataset import Example
 from evaluation.judge import Judge
 from evaluation.targets import RowError, Target
-from rag.errors import ArticleQAError
-from rag.types import Answer
 
 RESULTS = "results.jsonl"
 RUN = "run.json"

@@ -10,11 +10,11 @@ from __future__ import annotations
 import time
 from typing import Any, Protocol
 
+from core.errors import ArticleQAError
+from core.types import Answer
 from evaluation.dataset import Example
 from evaluation.metrics import Span
 from evaluation.scoring import NDCG_AT
-from rag.errors import ArticleQAError
-from rag.types import Answer
 
 RETRY_STATUSES = (429, 502, 503, 504)
 MAX_TRIES = 6

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from core.settings import Settings
+from core.types import Article, Chunk
+from index.chunking import chunk_article
+from index.embeddings import ArticleEmbeddings
 from index.store import ArticleChange, Store
-from rag.chunking import chunk_article
-from rag.embeddings import ArticleEmbeddings
-from rag.settings import Settings
-from rag.types import Article, Chunk
 
 # progress(total) -> advance(n): the caller draws a bar; we report chunks done.
 ProgressFactory = Callable[[int, str], Callable[[int], None]]

@@ -8,16 +8,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+from core.articles import default_article, load_article, validate_article_id
+from core.errors import ArticleQAError, IndexMismatch
+from core.settings import Settings
+from core.types import Article
 from index.build import add_article, build_index
 from index.store import Store
-from rag.articles import default_article, load_article, validate_article_id
-from rag.errors import ArticleQAError, IndexMismatch
-from rag.settings import Settings
-from rag.types import Article
 
 
 def _store(settings: Settings) -> tuple[Store, Any]:
-    from rag.embeddings import make_embedder
+    from index.embeddings import make_embedder
 
     embedder = make_embedder(settings.embedder)
     return Store(settings, embedder.model_name, embedder.dim), embedder
@@ -25,7 +25,7 @@ def _store(settings: Settings) -> tuple[Store, Any]:
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     """Re-index every article (kept ones, the shipped one, and FILEs) into a fresh version."""
-    from rag.cli import tqdm_progress
+    from core.progress import tqdm_progress
 
     store, embedder = _store(settings)
     articles: dict[str, Article] = {}
@@ -57,7 +57,7 @@ def _articles_any_model(store: Store) -> list[Article]:
 
 def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     """Add or update one article from a text file."""
-    from rag.cli import tqdm_progress
+    from core.progress import tqdm_progress
 
     article = load_article(Path(args.file), args.id)
     store, embedder = _store(settings)

@@ -31,9 +31,9 @@ from typing import Any
 
 import numpy as np
 
-from rag.errors import ArticleQAError, IndexMismatch, IndexMissing, StoreUnavailable, UnknownArticle
-from rag.settings import Settings
-from rag.types import Article, Chunk
+from core.errors import ArticleQAError, IndexMismatch, IndexMissing, StoreUnavailable, UnknownArticle
+from core.settings import Settings
+from core.types import Article, Chunk
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 log = logging.getLogger(__name__)

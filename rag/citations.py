@@ -13,11 +13,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from core.types import Citation, Passage
 from rag.bm25 import terms
-from rag.types import Citation, Passage
 
 _MARKER = re.compile(r"\s?\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 _QUOTED = re.compile(r"„([^“”\"]{12,400})[“”\"]|«([^»]{12,400})»|\"([^\"]{12,400})\"|“([^”]{12,400})”")
@@ -115,38 +115,6 @@ def cite(answer: str, passages: Sequence[Passage], article_texts: dict[str, str]
     return out
 
 
-_NUMBER = re.compile(r"\d+")
-_NUMBER_WORDS = re.compile(
-    r"един|два|две|три|четири|пет|шест|седем|осем|девет|десет|дванадес|двадес|тридес|сто|двеста"
-    r"|триста|стотин|хиляд|милион|милиард|один|одна|четыр|пять|шесть|семь|восемь|девять|двадцат"
-    r"|тридцат|сорок|тысяч",
-    re.IGNORECASE,
-)
-
-
-def unsupported_numbers(answer: str, sources: str, question: str = "") -> list[str]:
-    """Numbers in the answer that neither the sources nor the question contain.
-
-    A small model's typical invention is a number (a year of birth, a count); a number the
-    sources spell as a word ("двеста" -> 200) is allowed, unless it looks like a year.
-
-    >>> unsupported_numbers("Born in 1950 [1], one of 200 [1].", "около двеста души", "")
-    ['1950']
-    >>> unsupported_numbers("On 9 October 2025 [2].", "на 9 октомври 2025 г.", "")
-    []
-    """
-    known = set(_NUMBER.findall(sources)) | set(_NUMBER.findall(question))
-    spelled = bool(_NUMBER_WORDS.search(sources))
-    out = []
-    for number in _NUMBER.findall(_MARKER.sub(" ", answer)):
-        if number in known or number.lstrip("0") in known:
-            continue
-        if spelled and not (len(number) == 4 and number[:2] in ("19", "20")):
-            continue
-        out.append(number)
-    return out
-
-
 def claims(answer: str) -> list[str]:
     """Answer sentences, each with the markers that follow it (a marker after the full stop counts).
 
@@ -154,24 +122,6 @@ def claims(answer: str) -> list[str]:
     ['Dushanbe. [1]', ' Then Tokyo [2].']
     """
     return [m.group(0) for m in _ANSWER_SENTENCE.finditer(answer)]
-
-
-def attribute(answer: str, passages: Sequence[Passage], min_overlap: int = 2) -> str:
-    """Add ``[n]`` after answer sentences that carry none, when one passage clearly supports them."""
-    if parse_markers(answer) or not passages:
-        return answer
-    out: list[str] = []
-    for sentence in claims(answer):
-        words = set(terms(sentence))
-        scored = sorted(((len(words & set(terms(p.text))), -p.n) for p in passages), reverse=True)
-        overlap, neg_n = scored[0]
-        if overlap >= min_overlap and sentence.strip():
-            stripped = sentence.rstrip()
-            tail = stripped[-1] if stripped[-1] in ".!?" else ""
-            body = stripped[: len(stripped) - len(tail)] if tail else stripped
-            sentence = f"{body} [{-neg_n}]{tail}" + sentence[len(stripped) :]
-        out.append(sentence)
-    return "".join(out)
 
 
 def best_sentence(passage: Passage, claim: str, quoted: Sequence[str] = ()) -> Span:
@@ -187,6 +137,34 @@ def best_sentence(passage: Passage, claim: str, quoted: Sequence[str] = ()) -> S
         return len(claim_terms & set(terms(passage.text[span.start : span.end]))), -span.start
 
     return max(spans, key=score)
+
+
+def strip_quoted(text: str) -> str:
+    """The text without its quotations (what a reader reads in the answer's own words).
+
+    >>> strip_quoted('The article says: „Срещата се проведе в Душанбе“ [1].')
+    'The article says:  [1].'
+    """
+    return _QUOTED.sub(" ", text)
+
+
+def replace_quoted(text: str, replace: Callable[[str], str | None]) -> str:
+    """Each quotation (marks included) replaced by ``replace(inner)``, or kept when that is None."""
+
+    def fix(m: re.Match[str]) -> str:
+        new = replace(next(g for g in m.groups() if g is not None))
+        return m.group(0) if new is None else new
+
+    return _QUOTED.sub(fix, text)
+
+
+def outside_quotes(text: str, change: Callable[[str], str]) -> str:
+    """``change`` applied to the parts of ``text`` that are not quotations."""
+    out, pos = [], 0
+    for m in _QUOTED.finditer(text):
+        out += [change(text[pos : m.start()]), m.group(0)]
+        pos = m.end()
+    return "".join([*out, change(text[pos:])])
 
 
 def _quoted_spans(text: str) -> list[str]:

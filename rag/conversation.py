@@ -1,8 +1,9 @@
 """Follow-up questions: "and where was it held?" becomes a question retrieval can answer.
 
-A follow-up is recognised by its shape (short, or opening with "and"/"и"/"а", or leaning on a
-pronoun such as "it", "there", "той", "там", "он"); it is then joined to the reader's previous
-standalone question, which brings back the subject that the pronoun points at. The language
+A follow-up is recognised by its shape: opening with "and"/"и"/"а", leaning on a pronoun such as
+"it", "there", "той", "там", "он", or made of question words alone ("Where?", "А кога?"). Its
+length says nothing: "Who wrote the article?" is short and stands alone. A follow-up is joined to
+the reader's previous standalone question, which brings back the subject the pronoun points at. The language
 model still sees the last exchange itself, so it can resolve the reference in its answer.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.types import Turn
+from core.types import Turn
 
 MAX_TURNS = 6
 _FOLLOW_UP = re.compile(
@@ -23,12 +24,20 @@ _FOLLOW_UP = re.compile(
 )
 
 
+_QUESTION_WORDS = {
+    "when", "where", "who", "whom", "what", "which", "why", "how", "many", "much", "and", "then", "else",
+    "кога", "къде", "кой", "коя", "кое", "кои", "какво", "защо", "как", "колко", "а", "и", "още",
+    "когда", "где", "кто", "что", "какой", "какая", "почему", "сколько", "ещё", "еще",
+}  # fmt: skip
+
+
 def is_follow_up(question: str, history: Sequence[Turn]) -> bool:
     """True when ``question`` probably needs the conversation to be understood."""
     if not any(t.role == "user" for t in history):
         return False
-    words = re.findall(r"\w+", question)
-    return len(words) <= 4 or bool(_FOLLOW_UP.search(question))
+    words = [w.lower() for w in re.findall(r"\w+", question)]
+    bare = bool(words) and all(w in _QUESTION_WORDS for w in words)
+    return bare or bool(_FOLLOW_UP.search(question))
 
 
 def standalone(question: str, history: Sequence[Turn]) -> str:

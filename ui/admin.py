@@ -2,6 +2,7 @@
 
     POST   /api/admin/articles        {id, text, metadata?} -> 201 {article_id, added, removed, kept}
     DELETE /api/admin/articles/{id}   -> 200 {article_id, removed}
+    GET    /api/admin/feedback?format=json|csv&article_id=   readers' ratings, for the newsroom
 
 Both need ``Authorization: Bearer <ARTICLE_QA_ADMIN_TOKEN>``, compared in constant time and
 never logged. With no token configured they are off (403 saying how to turn them on); a missing
@@ -13,17 +14,19 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+from typing import Literal
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import ConfigDict, Field
 from starlette.datastructures import Headers
 from starlette.types import Scope
 
-from rag.articles import MAX_ARTICLE_BYTES, check_text, validate_article_id
+from core.articles import MAX_ARTICLE_BYTES, check_text, validate_article_id
+from core.types import Article
 from rag.pipeline import Pipeline
-from rag.types import Article
 from ui.errors import AdminDisabled, NotAuthorized
+from ui.feedback import FeedbackStore
 from ui.guards import MAX_BODY_BYTES
 from ui.schemas import ErrorOut, Input
 
@@ -101,9 +104,25 @@ class ArticleIn(Input):
     metadata: Metadata = Field(default_factory=Metadata)
 
 
-def add_admin_routes(app: FastAPI, pipeline: Pipeline, auth: AdminAuth) -> None:
-    """``POST /api/admin/articles`` and ``DELETE /api/admin/articles/{id}``, behind ``auth``."""
+def add_admin_routes(app: FastAPI, pipeline: Pipeline, auth: AdminAuth, feedback: FeedbackStore) -> None:
+    """The index changes and the feedback export, behind ``auth``."""
     guard = [Depends(auth.check)]
+
+    @app.get("/api/admin/feedback", tags=["admin"], dependencies=guard, responses=_ERRORS)
+    async def export_feedback(
+        format: Literal["json", "csv"] = Query("json", description="json (default) or csv"),
+        article_id: str = Query("", max_length=128, description="only this article's ratings"),
+    ) -> Response:
+        """Every reader rating (yes / not sure / no: up / unsure / down), oldest first (admin token)."""
+        if article_id:
+            validate_article_id(article_id)
+        headers = {"Cache-Control": "no-store"}
+        if format == "csv":
+            text = await asyncio.to_thread(feedback.export_csv, article_id)
+            headers["Content-Disposition"] = 'attachment; filename="feedback.csv"'
+            return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+        rows = await asyncio.to_thread(feedback.export, article_id)
+        return JSONResponse({"feedback": rows}, headers=headers)
 
     @app.post("/api/admin/articles", tags=["admin"], status_code=201, dependencies=guard, responses=_ERRORS)
     async def put_article(body: ArticleIn) -> JSONResponse:

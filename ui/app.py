@@ -21,28 +21,47 @@ from typing import Any
 
 import gradio as gr
 
+from core.articles import default_article
+from core.errors import ArticleQAError
+from core.settings import Settings
+from core.types import AnswerEvent, SourcesEvent, TokenEvent, Turn
 from rag.backends import local_available
-from rag.errors import ArticleQAError
 from rag.pipeline import Pipeline
-from rag.settings import Settings
-from rag.types import AnswerEvent, SourcesEvent, TokenEvent, Turn
 from ui import render
+from ui.clients import TrustedProxies
 from ui.errors import NotReady
 from ui.service import AnswerService, QueueEvent
+from ui.suggestions import suggestions_for
 
 log = logging.getLogger(__name__)
 
-EXAMPLES = (
+EXAMPLES = (  # when the shipped article has no suggested questions (ui/data/suggestions/)
     "When was the CA–Russia summit?",
     "Кога Токаев посети Япония?",
     "Who wrote the article?",
     "Какво подписаха Казахстан и Русия?",
 )
+QUESTION_LABEL = "Your question about the article"
 LOADING_WAIT_S = 180.0  # how long a question asked during start-up waits for the model
 THEME = gr.themes.Soft(
     primary_hue="indigo",
     font=["ui-sans-serif", "system-ui", "Segoe UI", "Roboto", "sans-serif"],
     font_mono=["ui-monospace", "SFMono-Regular", "monospace"],
+).set(  # text contrast of at least 4.5:1 in light and dark (axe-core checks it in the tests)
+    button_primary_background_fill="*primary_700",
+    button_primary_background_fill_hover="*primary_800",
+    button_primary_background_fill_dark="*primary_700",
+    button_primary_background_fill_hover_dark="*primary_800",
+    button_primary_text_color="white",
+    button_primary_text_color_dark="white",
+    body_text_color_subdued="*neutral_600",
+    body_text_color_subdued_dark="*neutral_300",
+    block_label_text_color="*neutral_700",
+    block_label_text_color_dark="*neutral_200",
+    block_info_text_color="*neutral_700",
+    block_info_text_color_dark="*neutral_200",
+    block_title_text_color="*neutral_700",
+    block_title_text_color_dark="*neutral_200",
 )
 CSS = """
 #aqa-app { max-width: 1180px; margin: 0 auto; }
@@ -63,15 +82,30 @@ CSS = """
   scroll-margin-top: 1rem; }
 .aqa-source:target { outline: 3px solid var(--color-accent); }
 .aqa-source-head { font-size: .8rem; color: var(--body-text-color-subdued); margin-bottom: .25rem; }
-.aqa-source-n { font-weight: 700; color: var(--color-accent); }
+.aqa-source-n { font-weight: 700; color: #4338ca; }
 .aqa-source-text { margin: 0; line-height: 1.55; font-size: .92rem; }
-.aqa-source mark.aqa-quote { background: #fde68a; color: inherit; padding: 0 .1em; border-radius: 3px; }
+.aqa-source mark.aqa-quote { background: #fde68a; color: #111827; padding: 0 .1em; border-radius: 3px; }
+.dark .aqa-source-n, .dark a.aqa-cite { color: #a5b4fc; }
 .aqa-retrieved { opacity: .85; }
 .aqa-muted { color: var(--body-text-color-subdued); font-size: .9rem; }
 a.aqa-cite { font-weight: 700; text-decoration: none; }
 @media (max-width: 720px) {
   #aqa-chat { height: 60vh !important; }
   .aqa-header h1 { font-size: 1.2rem; }
+  /* on a phone the sources come right after the answer, before the controls and examples */
+  #aqa-main { flex-direction: column; }
+  #aqa-left, #aqa-right { display: contents; }
+  #aqa-chat { order: 1; }
+  #aqa-sources { order: 2; }
+  #aqa-ask-row { order: 3; }
+  #aqa-reason-row { order: 4; }
+  #aqa-controls { order: 5; }
+  #aqa-examples { order: 6; }
+}
+@media (prefers-reduced-motion: reduce) {
+  .aqa-spinner { animation: none; }
+  #aqa-app *, #aqa-app *::before, #aqa-app *::after {
+    transition: none !important; scroll-behavior: auto !important; }
 }
 """
 
@@ -79,9 +113,12 @@ a.aqa-cite { font-weight: 700; text-decoration: none; }
 class Chat:
     """The event handlers of the app, bound to one service."""
 
-    def __init__(self, service: AnswerService, backends: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, service: AnswerService, backends: list[tuple[str, str]], proxies: TrustedProxies | None = None
+    ) -> None:
         self.service = service
         self.backends = {value for _, value in backends}
+        self.proxies = proxies or TrustedProxies()
 
     # -- status -----------------------------------------------------------------------------
 
@@ -124,7 +161,7 @@ class Chat:
         started = time.perf_counter()
         yield _messages(turns), turns, sources, render.status_html("working", "Searching the article…"), ""
         try:
-            self.service.limiter.take(_client(request))
+            self.service.limiter.take(self._client(request))
             waited = 0.0
             while True:
                 try:
@@ -227,6 +264,13 @@ class Chat:
             return render.status_html("error", str(err)), gr.update(visible=False), None, ""
         return render.status_html("ready", "Thanks, your note was saved."), gr.update(visible=False), None, ""
 
+    def _client(self, request: gr.Request | None) -> str:
+        """The client address (the peer, or what a trusted proxy forwarded)."""
+        client = getattr(request, "client", None)
+        peer = str(getattr(client, "host", "") or "unknown")
+        headers = getattr(request, "headers", None) or {}
+        return self.proxies.client(peer, headers.get("x-forwarded-for"))
+
     # -- API --------------------------------------------------------------------------------
 
     async def ask_api(
@@ -244,7 +288,7 @@ class Chat:
             raise gr.Error("history must be a list of {role, content} objects") from err
         try:
             if request is not None:
-                self.service.limiter.take(_client(request))
+                self.service.limiter.take(self._client(request))
             answer = await self.service.ask(question, turns, backend or None, article_id or None)
         except ArticleQAError as err:
             raise gr.Error(str(err)) from err
@@ -261,20 +305,26 @@ def backend_choices(settings: Settings) -> list[tuple[str, str]]:
     return choices
 
 
-def build_app(pipeline: Pipeline, settings: Settings, service: AnswerService | None = None) -> gr.Blocks:
+def build_app(
+    pipeline: Pipeline,
+    settings: Settings,
+    service: AnswerService | None = None,
+    proxies: TrustedProxies | None = None,
+) -> gr.Blocks:
     """The chat app (not launched); pass ``service`` to share its queue with the HTTP API."""
     service = service or AnswerService(pipeline, settings)
     choices = backend_choices(settings)
     default = pipeline.backends.default()
-    chat = Chat(service, choices)
+    chat = Chat(service, choices, proxies or TrustedProxies(settings.trusted_proxies))
+    examples = suggested_questions(default_article().id)
 
     with gr.Blocks(title="Ask the article", analytics_enabled=False, elem_id="aqa-app") as demo:
         turns = gr.State([])
         feedback_id = gr.State(None)
         header = gr.HTML(render.header_html(None), elem_id="aqa-header")
         status = gr.HTML(chat.status(), elem_id="aqa-status")
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=300):
+        with gr.Row(equal_height=False, elem_id="aqa-main"):
+            with gr.Column(scale=3, min_width=300, elem_id="aqa-left"):
                 chatbot = gr.Chatbot(
                     elem_id="aqa-chat",
                     label="Conversation",
@@ -287,11 +337,12 @@ def build_app(pipeline: Pipeline, settings: Settings, service: AnswerService | N
                     feedback_options=("Like", "Dislike"),
                     buttons=["copy"],
                     placeholder="Answers quote the article; click a marker like [1] to see the source.",
-                    examples=[{"text": q} for q in EXAMPLES],
+                    examples=[{"text": q} for q in examples[:4]],
                 )
                 with gr.Row(elem_id="aqa-ask-row"):
                     question = gr.Textbox(
                         elem_id="aqa-question",
+                        label=QUESTION_LABEL,
                         show_label=False,
                         placeholder="Ask about the article… / Попитайте нещо за статията…",
                         max_lines=4,
@@ -302,6 +353,7 @@ def build_app(pipeline: Pipeline, settings: Settings, service: AnswerService | N
                     send = gr.Button("Ask", variant="primary", elem_id="aqa-ask", scale=1, min_width=80)
                 with gr.Row(visible=False, elem_id="aqa-reason-row") as reason_row:
                     reason = gr.Textbox(
+                        label="What was wrong with this answer? (optional)",
                         show_label=False,
                         placeholder="What was wrong with this answer? (optional)",
                         max_length=2000,
@@ -320,8 +372,8 @@ def build_app(pipeline: Pipeline, settings: Settings, service: AnswerService | N
                     )
                     retry = gr.Button("↻ Retry", scale=1, min_width=70, elem_id="aqa-retry")
                     clear = gr.Button("✕ Clear", scale=1, min_width=70, elem_id="aqa-clear")
-                gr.Examples(list(EXAMPLES), inputs=question, label="Examples")
-            with gr.Column(scale=2, min_width=280):
+                gr.Examples(examples, inputs=question, label="Suggested questions", elem_id="aqa-examples")
+            with gr.Column(scale=2, min_width=280, elem_id="aqa-right"):
                 sources = gr.HTML(render.sources_placeholder(), elem_id="aqa-sources")
         timer = gr.Timer(1.0)
 
@@ -357,6 +409,15 @@ def build_app(pipeline: Pipeline, settings: Settings, service: AnswerService | N
         gr.api(chat.ask_api, api_name="ask", concurrency_limit=None)
     demo.queue(default_concurrency_limit=None, max_size=max(16, 4 * settings.queue_size))
     return demo
+
+
+def suggested_questions(article_id: str) -> list[str]:
+    """The article's suggested questions, a few per language (en, bg, ru), else ``EXAMPLES``."""
+    per_language = suggestions_for(article_id)
+    if not per_language:
+        return list(EXAMPLES)
+    rows = [per_language.get(lang, []) for lang in ("en", "bg", "ru")]
+    return [q for round_ in zip(*rows, strict=False) for q in round_ if q][:9]
 
 
 def _example(data: gr.SelectData) -> str:
@@ -395,8 +456,3 @@ def _messages(turns: list[dict[str, Any]]) -> list[dict[str, str]]:
             content = "<em>Searching the article…</em>"
         out.append({"role": "assistant", "content": content})
     return out
-
-
-def _client(request: gr.Request | None) -> str:
-    client = getattr(request, "client", None)
-    return str(getattr(client, "host", "") or "unknown")

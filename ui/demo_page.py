@@ -23,7 +23,7 @@ from typing import Any
 __all__ = ["Paragraph", "render_demo_page", "split_paragraphs"]
 
 # A blank line: a newline, optional horizontal whitespace, another newline.
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")  # the same rule as rag.articles.paragraphs
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")  # the same rule as core.articles.paragraphs
 # "автор: ...", "source: ...": a one-word label and a colon -- a byline, not a heading.
 _LABEL_LINE = re.compile(r"^\w+:\s")
 # Sentence-final punctuation, optionally followed by closing quotes/brackets.

@@ -1,4 +1,4 @@
-"""Errors of the web edge (HTTP API, Gradio app), in the style of ``rag.errors``.
+"""Errors of the web edge (HTTP API, Gradio app), in the style of ``core.errors``.
 
 Each has an HTTP ``status`` and a message written for the person who caused it; the ones a
 client should retry also say when (``retry_after``, seconds, sent as ``Retry-After``).
@@ -6,7 +6,7 @@ client should retry also say when (``retry_after``, seconds, sent as ``Retry-Aft
 
 from __future__ import annotations
 
-from rag.errors import ArticleQAError
+from core.errors import ArticleQAError
 
 
 class RetryLater(ArticleQAError):
@@ -92,3 +92,9 @@ def error_headers(err: ArticleQAError) -> dict[str, str]:
         return {"WWW-Authenticate": 'Bearer realm="article-qa admin"'}
     retry_after = getattr(err, "retry_after", None)
     return {"Retry-After": str(retry_after)} if retry_after else {}
+
+
+class ArticleNotChosen(ArticleQAError):
+    """A question without an article id on a server that holds several articles."""
+
+    status = 422

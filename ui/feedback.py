@@ -1,13 +1,18 @@
 """Readers' ratings of answers, kept durably in SQLite (WAL mode).
 
-One row per rating: when, the question, the answer text, its citations (JSON), "up" or "down",
-an optional reason, the backend and article. No client address or other personal data is kept.
+One row per rating: when, the question, the answer text, its citations (JSON: each with its
+paragraph and quote), "up", "unsure" or "down" (the reader's yes / not sure / no), an optional
+reason, the backend and article. No client address or other personal data is kept. ``export``
+gives the newsroom every row, as dicts or as CSV (one line per rating, the cited paragraphs
+and quotes joined), for the admin endpoint ``GET /api/admin/feedback``.
 Each call opens its own short connection, so the store is safe to use from any thread; a
 failure raises ``FeedbackNotSaved`` with a message for the reader and never touches the chat.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -18,7 +23,19 @@ from typing import Any
 
 from ui.errors import FeedbackNotSaved
 
-RATINGS = ("up", "down")
+RATINGS = ("up", "unsure", "down")
+EXPORT_COLUMNS = (
+    "id",
+    "created_at",
+    "article_id",
+    "rating",
+    "reason",
+    "question",
+    "answer",
+    "paragraphs",
+    "quotes",
+    "backend",
+)
 MAX_REASON_CHARS = 2000
 
 _SCHEMA = """
@@ -28,7 +45,7 @@ CREATE TABLE IF NOT EXISTS feedback (
     question TEXT NOT NULL,
     answer TEXT NOT NULL,
     citations TEXT NOT NULL,
-    rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+    rating TEXT NOT NULL CHECK (rating IN ('up', 'unsure', 'down')),
     reason TEXT NOT NULL DEFAULT '',
     backend TEXT NOT NULL DEFAULT '',
     article_id TEXT NOT NULL DEFAULT ''
@@ -55,7 +72,7 @@ class FeedbackStore:
     ) -> int:
         """Store one rating; return its id. Raises ValueError for a bad rating."""
         if rating not in RATINGS:
-            raise ValueError(f"rating must be 'up' or 'down', got {rating!r}")
+            raise ValueError(f"rating must be 'up', 'unsure' or 'down', got {rating!r}")
         row = (
             datetime.now(UTC).isoformat(timespec="seconds"),
             question,
@@ -87,6 +104,29 @@ class FeedbackStore:
             rows = db.execute("SELECT * FROM feedback ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
         return [{**dict(r), "citations": json.loads(r["citations"])} for r in rows]
 
+    def export(self, article_id: str = "") -> list[dict[str, Any]]:
+        """Every rating, oldest first (of one article when given), with its cited paragraphs."""
+        query = "SELECT * FROM feedback" + (" WHERE article_id = ?" if article_id else "") + " ORDER BY id"
+        with self._connect() as db:
+            db.row_factory = sqlite3.Row
+            rows = db.execute(query, (article_id,) if article_id else ()).fetchall()
+        out = []
+        for row in rows:
+            citations = json.loads(row["citations"])
+            paragraphs = sorted({int(c["paragraph"]) for c in citations if c.get("paragraph")})
+            out.append({**dict(row), "citations": citations, "paragraphs": paragraphs})
+        return out
+
+    def export_csv(self, article_id: str = "") -> str:
+        """``export()`` as CSV (UTF-8 text, a header line, paragraphs and quotes joined by " | ")."""
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, EXPORT_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for row in self.export(article_id):
+            quotes = " | ".join(str(c.get("quote", "")) for c in row["citations"])
+            writer.writerow({**row, "paragraphs": " | ".join(map(str, row["paragraphs"])), "quotes": quotes})
+        return buffer.getvalue()
+
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         """A short connection that commits on success; any failure becomes FeedbackNotSaved."""
@@ -99,6 +139,7 @@ class FeedbackStore:
             if not self._ready:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute(_SCHEMA)
+                _allow_unsure(db)
                 self._ready = True
             yield db
             db.commit()
@@ -106,6 +147,18 @@ class FeedbackStore:
             raise _not_saved(err) from err
         finally:
             db.close()
+
+
+def _allow_unsure(db: sqlite3.Connection) -> None:
+    """Databases made before "unsure" existed: rebuild the table with the wider CHECK, rows kept."""
+    (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'feedback'").fetchone()
+    if "'unsure'" in sql:
+        return
+    db.execute("ALTER TABLE feedback RENAME TO feedback_old")
+    db.execute(_SCHEMA)
+    db.execute("INSERT INTO feedback SELECT * FROM feedback_old")
+    db.execute("DROP TABLE feedback_old")
+    db.commit()
 
 
 def _not_saved(err: Exception) -> FeedbackNotSaved:

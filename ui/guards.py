@@ -1,9 +1,11 @@
 """The HTTP API's guards, as small ASGI middlewares for paths under ``/api/`` (and ``/healthz``).
 
-Outermost first: ``OriginGuard`` (CORS: allowed origins get CORS headers, any other browser
-origin gets 403 and none), ``BodyLimit`` (413 past ``MAX_BODY_BYTES``), ``RateLimit`` (429 with
-``Retry-After`` from a per-IP token bucket). Every refusal is JSON ``{"error", "message"}``.
-Gradio's own routes are left to Gradio.
+Outermost first: ``OriginGuard`` (CORS: allowed origins get CORS headers; any other browser
+origin gets 403 ``OriginRefused`` -- with CORS headers on the refusal only, so that the widget
+can read why and say what to fix, while the request itself is never run), ``BodyLimit`` (413
+past ``MAX_BODY_BYTES``), ``RateLimit`` (429 with ``Retry-After`` from a per-IP token bucket;
+``X-Forwarded-For`` counts only when the peer is a configured proxy, see ``ui.clients``).
+Every refusal is JSON ``{"error", "message"}``. Gradio's own routes are left to Gradio.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rag.errors import ArticleQAError
+from core.errors import ArticleQAError
+from ui.clients import TrustedProxies
 from ui.errors import OriginRefused, RateLimited, RequestTooLarge, error_body, error_headers
 from ui.ratelimit import RateLimiter
 
@@ -93,26 +96,31 @@ class OriginGuard:
         if origin is None:
             await self.app(scope, receive, send)
             return
-        if not (self.policy.allows(origin) or _same_origin(origin, scope)):
-            refused = OriginRefused(
-                f"Pages from {origin} may not use this API. Ask the server's administrator to add the "
-                "origin to ARTICLE_QA_ALLOWED_ORIGINS."
-            )
-            await json_error(refused)(scope, receive, send)
-            return
         cors = {
             "Access-Control-Allow-Origin": origin,
             "Access-Control-Expose-Headers": "Retry-After",
             "Vary": "Origin",
         }
+        allowed = self.policy.allows(origin) or _same_origin(origin, scope)
         if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
+            # A refused origin passes the pre-flight too, so that its real request reaches the
+            # refusal below and the page can read the reason; the pre-flight itself runs nothing.
             preflight = {
                 **cors,
                 "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
                 "Access-Control-Allow-Headers": "Content-Type, Accept",
-                "Access-Control-Max-Age": "600",
+                "Access-Control-Max-Age": "600" if allowed else "0",
             }
             await Response(status_code=204, headers=preflight)(scope, receive, send)
+            return
+        if not allowed:
+            refused = OriginRefused(
+                f"Pages from {origin} may not use this API. Ask the server's administrator to add the "
+                "origin to ARTICLE_QA_ALLOWED_ORIGINS."
+            )
+            response = json_error(refused)
+            response.headers.update(cors)
+            await response(scope, receive, send)
             return
 
         async def send_with_cors(message: Message) -> None:
@@ -174,19 +182,22 @@ class BodyLimit:
 
 
 class RateLimit:
-    """One token per API request from each client IP (pre-flight requests are free)."""
+    """One token per API request from each client IP (pre-flight requests are free).
 
-    def __init__(self, app: ASGIApp, limiter: RateLimiter) -> None:
+    The client is the socket peer, or the address a trusted proxy forwarded (``ui.clients``).
+    """
+
+    def __init__(self, app: ASGIApp, limiter: RateLimiter, proxies: TrustedProxies | None = None) -> None:
         self.app = app
         self.limiter = limiter
+        self.proxies = proxies or TrustedProxies()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not guarded(scope) or scope["method"] == "OPTIONS" or scope["path"] == "/healthz":
             await self.app(scope, receive, send)
             return
-        client = scope.get("client")
         try:
-            self.limiter.take(client[0] if client else "unknown")
+            self.limiter.take(self.proxies.client_of(scope))
         except RateLimited as err:
             await json_error(err)(scope, receive, send)
             return

@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from rag.articles import paragraphs
-from rag.types import Article
+from core.articles import paragraphs
+from core.types import Article
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 # Characters that HTML or Markdown (or Gradio's LaTeX) could treat as syntax; written as

@@ -1,7 +1,9 @@
-"""Request bodies of the HTTP API (pydantic, with limits), and the error body for the docs.
+"""Request bodies of the HTTP API (pydantic, with limits), and the response bodies for the docs.
 
-The answer itself is ``rag.types.Answer.to_dict()``; only what comes *in* is modelled here,
-so a bad request is refused at the edge with a message naming the bad field.
+What comes *in* is validated here, so a bad request is refused at the edge with a message naming
+the bad field. What goes *out* is ``core.types.Answer.to_dict()`` and friends; ``AnswerOut``,
+``PassageOut``, ``CitationOut`` and ``ErrorOut`` only describe it in the OpenAPI schema (a test
+checks that a real answer fits them).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ MAX_TEXT_CHARS = 20_000
 MAX_HISTORY = 50
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 MAX_K = 20
+MAX_CONTEXT_CHARS = 1000
+RATINGS = ("up", "unsure", "down")
 
 
 class Input(BaseModel):
@@ -76,7 +80,18 @@ class AskRequest(Input):
     backend: Literal["local", "openai", "extractive"] | None = Field(
         default=None, description="default: the server's (local when installed)"
     )
-    article_id: str | None = Field(default=None, max_length=128, description="default: all indexed")
+    article_id: str | None = Field(
+        default=None,
+        max_length=128,
+        description="default (absent): all indexed; empty: the only indexed article (the widget "
+        "without data-article), an error when there are several",
+    )
+    context: str = Field(
+        default="",
+        max_length=MAX_CONTEXT_CHARS,
+        description="a passage the reader selected on the page; the question is asked about it "
+        "(answers still come from the article only)",
+    )
 
 
 class RetrieveRequest(Input):
@@ -122,7 +137,7 @@ class FeedbackRequest(Input):
     question: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
     answer: str = Field(max_length=MAX_TEXT_CHARS)
     citations: list[CitationIn] = Field(default_factory=list, max_length=50)
-    rating: Literal["up", "down"]
+    rating: Literal["up", "unsure", "down"] = Field(description="did it help: yes / not sure / no")
     reason: str = Field(default="", max_length=2000)
     backend: str = Field(default="", max_length=32)
     article_id: str = Field(default="", max_length=128)
@@ -133,3 +148,65 @@ class ErrorOut(BaseModel):
 
     error: str = Field(examples=["InvalidQuestion"])
     message: str = Field(examples=["the question is empty: please type a question about the article"])
+
+
+class CitationOut(BaseModel):
+    """One verified ``[n]`` of an answer: an exact span ``[start, end)`` of the article text."""
+
+    n: int = Field(description="the marker's number, from 1; the passage it points at")
+    chunk_id: str
+    paragraph: int = Field(description="the paragraph's number in the article, from 1")
+    start: int = Field(description="character offset in the article text")
+    end: int
+    quote: str = Field(description="the article's text[start:end], verbatim")
+
+
+class PassageOut(BaseModel):
+    """A retrieved passage, numbered as the answer cites it."""
+
+    n: int
+    chunk_id: str
+    article_id: str
+    paragraph: int
+    text: str
+    start: int = Field(description="character offset of the passage in the article text")
+    end: int
+    score: float = Field(description="fused retrieval score (higher is closer)")
+
+
+class TimingsOut(BaseModel):
+    """Milliseconds per stage."""
+
+    retrieval_ms: float
+    first_token_ms: float
+    total_ms: float
+
+
+class AnswerOut(BaseModel):
+    """The answer object shared by the CLI, the UI, the HTTP API and the evaluation."""
+
+    question: str
+    answer: str = Field(description="the text, with [n] markers that point at citations")
+    language: str = Field(examples=["en"])
+    abstained: bool = Field(description="true when the article does not hold the answer")
+    citations: list[CitationOut]
+    passages: list[PassageOut]
+    backend: str = Field(examples=["extractive"])
+    timings: TimingsOut
+    article_id: str
+    standalone_question: str = Field(description="a follow-up rewritten to stand alone")
+    notice: str = Field(description="set when the answer was replaced, e.g. by the extractive one")
+
+
+class RetrieveOut(BaseModel):
+    """Passages found for a question, and the time each stage took."""
+
+    passages: list[PassageOut]
+    timings: dict[str, float]
+
+
+class SuggestionsOut(BaseModel):
+    """Short questions the article answers, per reader language."""
+
+    article_id: str
+    suggestions: dict[str, list[str]] = Field(examples=[{"en": ["Who wrote the article?"]}])

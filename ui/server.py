@@ -1,16 +1,18 @@
 """One server process: the HTTP API, the widget, the demo page and the Gradio chat at ``/``.
 
-    POST /api/ask            {question, history?, backend?, article_id?} -> Answer JSON
+    POST /api/ask            {question, history?, backend?, article_id?, context?} -> Answer JSON
     POST /api/ask/stream     server-sent events: queue*, sources, token*, answer | error
     POST /api/retrieve       {question, article_id?, k?} -> {passages, timings} (no answer, no queue)
     GET  /api/articles       the indexed articles' metadata
     GET  /api/articles/{id}  metadata, text and paragraphs [{n, start, end}]
+    GET  /api/articles/{id}/suggestions   short questions the article answers, per language
     POST /api/feedback       {question, answer, citations, rating, reason?} -> stored in SQLite
     GET  /api/status         start-up state and queue counts
     POST /api/admin/articles, DELETE /api/admin/articles/{id}   index changes (admin token; ui.admin)
     GET  /healthz            200 {"status": "ready"} once the index and model are loaded, else 503
-    GET  /widget.js          the embeddable widget;  GET /demo  a news page that embeds it
-    GET  /docs               OpenAPI docs;  /  the Gradio chat (named endpoint /ask)
+    GET  /widget.js          the embeddable widget (ES modules in ui/static/widget/, bundled)
+    GET  /demo               a news page that embeds it
+    GET  /docs               OpenAPI docs (assets served locally);  /  the Gradio chat (/ask)
 
 Every error is JSON ``{"error": ClassName, "message": text}`` with a 4xx/503 status (429 and
 503 with ``Retry-After``). ``create_app`` does no work; ``serve`` binds the port, says where
@@ -39,23 +41,38 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
 from sse_starlette import EventSourceResponse
 from starlette.exceptions import HTTPException
 
+from core.articles import default_article, paragraphs
+from core.errors import ArticleQAError
+from core.settings import Settings
+from core.types import AnswerEvent, Article, SourcesEvent, StreamEvent, TokenEvent, Turn
 from index.build import ProgressFactory
-from rag.articles import default_article, paragraphs
-from rag.errors import ArticleQAError
+from rag import language
 from rag.pipeline import Pipeline
+from rag.questions import with_context
 from rag.retrieval import StageTimes
-from rag.settings import Settings
-from rag.types import AnswerEvent, Article, SourcesEvent, StreamEvent, TokenEvent, Turn
 from ui import app as chat_app
 from ui.admin import AdminAuth, add_admin_routes
+from ui.clients import TrustedProxies
 from ui.demo_page import render_demo_page
-from ui.errors import InvalidRequest, error_body
+from ui.errors import ArticleNotChosen, InvalidRequest, error_body
 from ui.guards import BodyLimit, OriginGuard, OriginPolicy, RateLimit, json_error
-from ui.schemas import AskRequest, ErrorOut, FeedbackRequest, RetrieveRequest, TurnIn
+from ui.schemas import (
+    AnswerOut,
+    AskRequest,
+    ErrorOut,
+    FeedbackRequest,
+    RetrieveOut,
+    RetrieveRequest,
+    SuggestionsOut,
+    TurnIn,
+)
 from ui.service import AnswerService, QueueEvent
+from ui.suggestions import suggestions_for
+from ui.widget_bundle import bundle
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +83,7 @@ _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text}
     for code, text in [
+        (403, "the page's origin is not in ARTICLE_QA_ALLOWED_ORIGINS"),
         (404, "no such article"),
         (413, "request body over 64 KB"),
         (422, "invalid question or request body"),
@@ -95,7 +113,8 @@ def create_app(
             service.start(progress, on_ready)
         yield
 
-    app = FastAPI(
+    proxies = TrustedProxies(settings.trusted_proxies)
+    app = FastAPIOffline(
         title="article-qa",
         version="0.1.0",
         summary="Ask questions about a news article; answers quote it, with citations.",
@@ -103,15 +122,17 @@ def create_app(
         redoc_url=None,
     )
     app.state.service = service
-    app.add_middleware(RateLimit, limiter=service.limiter)
+    app.add_middleware(RateLimit, limiter=service.limiter, proxies=proxies)
     admin = AdminAuth(settings.admin_token)
     app.add_middleware(BodyLimit, limit_for=admin.body_limit)
     app.add_middleware(OriginGuard, policy=OriginPolicy(settings.allowed_origins))
     _add_error_handlers(app)
-    add_admin_routes(app, pipeline, admin)  # before the API routes, which end in a catch-all
+    add_admin_routes(
+        app, pipeline, admin, service.feedback
+    )  # before the API routes, which end in a catch-all
     _add_api_routes(app, service)
     _add_page_routes(app, service)
-    blocks = chat_app.build_app(pipeline, settings, service)
+    blocks = chat_app.build_app(pipeline, settings, service, proxies)
     return gr.mount_gradio_app(
         app,
         blocks,
@@ -162,14 +183,40 @@ def _turns(history: list[TurnIn]) -> list[Turn]:
     return [Turn(t.role, t.content) for t in history]
 
 
+async def _article_id(pipeline: Pipeline, article_id: str | None) -> str | None:
+    """``article_id``; for an empty one (a widget without data-article), the only indexed article."""
+    if article_id != "":
+        return article_id
+    found = await _in_thread(pipeline.articles)
+    if len(found) == 1:
+        return str(found[0].id)
+    if not found:
+        return None  # the pipeline says that the index is empty
+    ids = ", ".join(a.id for a in found[:10])
+    raise ArticleNotChosen(
+        f"This server holds {len(found)} articles ({ids}{', …' if len(found) > 10 else ''}), so the "
+        'question must name one: add data-article="ID" to the widget\'s script tag (or send article_id).'
+    )
+
+
+def _question(body: AskRequest, limit: int) -> str:
+    """The question, asked about the reader's selected passage when there is one."""
+    if not body.context.strip():
+        return body.question
+    return with_context(body.question, body.context, limit, language.detect(body.question))
+
+
 def _add_api_routes(app: FastAPI, service: AnswerService) -> None:
     pipeline = service.pipeline
+    limit = service.settings.max_question_chars
 
-    @app.post("/api/ask", tags=["questions"], responses=_ERRORS)
+    @app.post("/api/ask", tags=["questions"], responses={200: {"model": AnswerOut}, **_ERRORS})
     async def ask(body: AskRequest, request: Request) -> JSONResponse:
         """Answer one question; the answer quotes the article and cites passages ``[n]``."""
+        article_id = await _article_id(pipeline, body.article_id)
+        question = _question(body, limit)
         answer = await service.ask(
-            body.question, _turns(body.history), body.backend, body.article_id, request.is_disconnected
+            question, _turns(body.history), body.backend, article_id, request.is_disconnected
         )
         return JSONResponse(answer.to_dict())
 
@@ -181,14 +228,16 @@ def _add_api_routes(app: FastAPI, service: AnswerService) -> None:
             200: {
                 "content": {"text/event-stream": {}},
                 "description": "events: queue {position} while waiting, sources {passages, "
-                "standalone_question}, token {text}, answer <Answer>, or error {error, message, status}",
+                "standalone_question}, token {text}, answer <AnswerOut>, or error {error, message, status}",
             },
             **_ERRORS,
         },
     )
     async def ask_stream(body: AskRequest, request: Request) -> EventSourceResponse:
         """The same answer as server-sent events: sources first, then tokens, then the answer."""
-        admitted = await service.admit(body.question, _turns(body.history), body.backend, body.article_id)
+        article_id = await _article_id(pipeline, body.article_id)
+        question = _question(body, limit)
+        admitted = await service.admit(question, _turns(body.history), body.backend, article_id)
 
         async def events() -> AsyncIterator[dict[str, str]]:
             try:
@@ -203,7 +252,7 @@ def _add_api_routes(app: FastAPI, service: AnswerService) -> None:
 
         return EventSourceResponse(events(), ping=15, headers={"Cache-Control": "no-store"})
 
-    @app.post("/api/retrieve", tags=["questions"], responses=_ERRORS)
+    @app.post("/api/retrieve", tags=["questions"], responses={200: {"model": RetrieveOut}, **_ERRORS})
     async def retrieve(body: RetrieveRequest) -> JSONResponse:
         """The passages hybrid retrieval finds for a question, with per-stage timings; no answer.
 
@@ -227,6 +276,17 @@ def _add_api_routes(app: FastAPI, service: AnswerService) -> None:
         found: Article = await _in_thread(pipeline.article, article_id)
         spans = [asdict(p) for p in paragraphs(found.text)]
         return JSONResponse({**found.metadata(), "text": found.text, "paragraphs": spans})
+
+    @app.get(
+        "/api/articles/{article_id}/suggestions",
+        tags=["articles"],
+        responses={200: {"model": SuggestionsOut}, **_ERRORS},
+    )
+    async def suggestions(article_id: str) -> JSONResponse:
+        """3–5 short questions per language (en, bg, ru) that the article answers; none if unknown."""
+        found: Article = await _in_thread(pipeline.article, article_id)
+        body = {"article_id": found.id, "suggestions": suggestions_for(found.id)}
+        return JSONResponse(body, headers={"Cache-Control": "public, max-age=300"})
 
     @app.post("/api/feedback", tags=["feedback"], status_code=201, responses=_ERRORS)
     async def feedback(body: FeedbackRequest) -> JSONResponse:
@@ -278,8 +338,8 @@ def _add_api_routes(app: FastAPI, service: AnswerService) -> None:
 
 @functools.cache
 def _widget() -> tuple[bytes, str]:
-    """The widget's source and its ETag (a hash of the content), read once."""
-    script = (resources.files("ui") / "static" / "widget.js").read_bytes()
+    """The widget, bundled from its modules, and its ETag (a hash of the content), built once."""
+    script = bundle(resources.files("ui") / "static" / "widget").encode("utf-8")
     return script, '"' + hashlib.sha256(script).hexdigest()[:32] + '"'
 
 
@@ -350,7 +410,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     """Bind, say where, and serve until interrupted; the index and model load in the background."""
     import uvicorn
 
-    from rag.cli import tqdm_progress
+    from core.progress import tqdm_progress
 
     host = host or settings.host
     port = settings.port if port is None else port
@@ -368,7 +428,11 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
         print(f"article-qa: {message} after {time.monotonic() - started:.0f} s", flush=True)
 
     app = create_app(Pipeline(settings), settings, progress=tqdm_progress, on_ready=ready)
-    config = uvicorn.Config(app, lifespan="on", log_level="warning", timeout_graceful_shutdown=5)
+    # X-Forwarded-For is read by ui.clients, only from ARTICLE_QA_TRUSTED_PROXIES: uvicorn's own
+    # reading would believe any local peer.
+    config = uvicorn.Config(
+        app, lifespan="on", log_level="warning", timeout_graceful_shutdown=5, proxy_headers=False
+    )
     uvicorn.Server(config).run(sockets=[sock])
 
 

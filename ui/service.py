@@ -24,11 +24,11 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from core.errors import ArticleQAError, BackendUnavailable
+from core.settings import Settings
+from core.types import Answer, AnswerEvent, StreamEvent, Turn
 from index.build import ProgressFactory
-from rag.errors import ArticleQAError
 from rag.pipeline import Pipeline
-from rag.settings import Settings
-from rag.types import Answer, AnswerEvent, StreamEvent, Turn
 from ui.errors import ClientGone, NotReady, QueueFull, StartupFailed
 from ui.feedback import FeedbackStore
 from ui.queueing import AnswerQueue, Ticket
@@ -63,6 +63,9 @@ Disconnected = Callable[[], Awaitable[bool]]
 _END = object()
 
 
+EXTRACTIVE_WORKERS = 4  # answers without a model take milliseconds of CPU each
+
+
 class AnswerService:
     """Start-up state, rate limits, the answer queue and feedback, shared by API and UI."""
 
@@ -70,7 +73,12 @@ class AnswerService:
         self.pipeline = pipeline
         self.settings = settings
         self.ready_wait_s = ready_wait_s
-        self.queue = AnswerQueue(settings.queue_size)
+        # One line per backend: a quotes-only answer (milliseconds) never waits behind the model.
+        self.queues = {
+            "extractive": AnswerQueue(settings.queue_size, workers=EXTRACTIVE_WORKERS),
+            "local": AnswerQueue(settings.queue_size, workers=settings.model_parallel),
+            "openai": AnswerQueue(settings.queue_size, workers=settings.model_parallel),
+        }
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
         self.feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
         self.detail = "starting"
@@ -138,7 +146,13 @@ class AnswerService:
         else:
             state = "loading"
         detail = self.failure if self.failure else self.detail
-        return {"status": state, "detail": detail, "queue": self.queue.stats()}
+        queues = {name: q.stats() for name, q in self.queues.items()}
+        return {
+            "status": state,
+            "detail": detail,
+            "queue": queues[self.pipeline.backends.default()],
+            "queues": queues,
+        }
 
     async def wait_ready(self, timeout: float | None = None) -> None:
         """Return once the pipeline is ready; raise NotReady after ``timeout`` s, StartupFailed at once."""
@@ -167,7 +181,15 @@ class AnswerService:
         await self.wait_ready()
         if article_id is not None:
             await asyncio.to_thread(self.pipeline.article, article_id)
-        return Admitted(text, tuple(history), backend, article_id, self.queue.join())
+        name = backend or self.pipeline.backends.default()
+        if name not in self.queues:
+            raise BackendUnavailable(f"backend must be one of {', '.join(self.queues)}, got {name!r}")
+        return Admitted(text, tuple(history), backend, article_id, self.queues[name].join())
+
+    @property
+    def queue(self) -> AnswerQueue:
+        """The line in front of the default backend."""
+        return self.queues[self.pipeline.backends.default()]
 
     async def run(
         self, admitted: Admitted, disconnected: Disconnected | None = None

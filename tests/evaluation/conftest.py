@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from core.types import Article
 from evaluation.dataset import Example, load
-from rag.types import Article
 
-GOLD = Path(__file__).resolve().parents[2] / "evaluation" / "data" / "gold.jsonl"
+GOLD = Path(__file__).resolve().parents[2] / "evaluation" / "data" / "test.jsonl"
 SUBSET = ("en-001", "bg-001", "en-fu-01", "en-na-01", "ru-na-01")
 
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from rag.cli import main
-from rag.errors import ArticleQAError
-from rag.types import Turn
+from core.errors import ArticleQAError
+from core.types import Turn
+from ui.cli import main
 
 
 @pytest.fixture()
@@ -205,7 +205,7 @@ def test_http_target_reads_the_article_from_the_server(
 def test_every_takes_a_spread_out_sample(
     env: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    gold = Path(__file__).resolve().parents[2] / "evaluation" / "data" / "gold.jsonl"
+    gold = Path(__file__).resolve().parents[2] / "evaluation" / "data" / "test.jsonl"
     ids = [json.loads(line)["id"] for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
     out = tmp_path / "sample"
     code = main(["eval", str(gold), "--out", str(out), "--quiet", "--every", "40"])

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from core.types import Article, Turn
 from evaluation.dataset import DatasetError, load
-from rag.types import Article, Turn
 
 ARTICLE = "Срещата на върха „ЦА – Русия“ беше на 9 октомври в Душанбе.\n\nДруг абзац за Астана."
 EVIDENCE = "на 9 октомври в Душанбе"
@@ -55,9 +55,10 @@ def test_loads_jsonl_with_offsets_and_history(tmp_path: Path) -> None:
     assert examples[1].follow_up and not examples[2].answerable
 
 
-def test_the_gold_dataset_loads(article: Article) -> None:
-    gold = Path(__file__).resolve().parents[2] / "evaluation" / "data" / "gold.jsonl"
-    examples = load(gold, article.text)
+@pytest.mark.parametrize("name", ["calibration.jsonl", "test.jsonl"])
+def test_the_shipped_datasets_load(article: Article, name: str) -> None:
+    path = Path(__file__).resolve().parents[2] / "evaluation" / "data" / name
+    examples = load(path, article.text)
     assert len(examples) >= 80
     for x in examples:
         assert all(article.text[s:e] == ev for (s, e), ev in zip(x.spans, x.evidence, strict=True))

@@ -9,9 +9,9 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
+from core.errors import BackendUnavailable
 from evaluation.judge import Judge, parse, render
 from rag.backends import Backends, ChatBackend
-from rag.errors import BackendUnavailable
 
 
 def _chat(reply: str) -> ChatBackend:

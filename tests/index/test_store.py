@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 import index.store as store_module
+from core.errors import IndexMismatch, IndexMissing, UnknownArticle
+from core.settings import Settings
+from core.types import Article
 from index.build import add_article, build_index
+from index.chunking import chunk_article
+from index.embeddings import make_embedder
 from index.store import Store
-from rag.chunking import chunk_article
-from rag.embeddings import make_embedder
-from rag.errors import IndexMismatch, IndexMissing, UnknownArticle
-from rag.settings import Settings
-from rag.types import Article
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,7 +83,7 @@ def test_killed_build_leaves_the_previous_index_serving(tmp_path: Path, embedder
     ids = {c.id for c in store.chunks()}
     env = {**os.environ, "ARTICLE_QA_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
     build = subprocess.Popen(
-        [sys.executable, "-m", "rag.cli", "index", "build"],
+        [sys.executable, "-m", "ui.cli", "index", "build"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rag.chunking import chunk_article
+from core.types import Passage
+from index.chunking import chunk_article
 from rag.citations import attribute, check_quotes, cite, clean_markers, parse_markers, sentences
-from rag.types import Passage
 
 
 def _passage(article, n: int, needle: str) -> Passage:

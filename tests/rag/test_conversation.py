@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from core.types import Turn
 from rag.conversation import is_follow_up, standalone
-from rag.types import Turn
 
 HISTORY = [Turn("user", "When was the CA–Russia summit?"), Turn("assistant", "On 9 October [1].")]
 

@@ -6,8 +6,8 @@ from itertools import pairwise
 
 import pytest
 
+from core.tokens import count_tokens
 from rag.extractive import choose, clauses
-from rag.tokens import count_tokens
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rag.errors import InvalidQuestion
+from core.errors import InvalidQuestion
 from rag.questions import clean_question, clean_text
 
 BAD = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.types import Chunk
 from rag.retrieval import StageTimes, fuse
-from rag.types import Chunk
 
 KNOWN = [
     ("en", "When was the CA–Russia summit?", "на 9 октомври в Душанбе"),
@@ -74,11 +74,11 @@ def test_a_big_index_rebuilds_bm25_in_the_background_and_never_returns_a_gone_ch
     tmp_path, embedder, article, monkeypatch
 ) -> None:
     import rag.retrieval
+    from core.settings import Settings
+    from core.types import Article
     from index.build import add_article, build_index
     from index.store import Store
     from rag.retrieval import HybridRetriever
-    from rag.settings import Settings
-    from rag.types import Article
 
     settings = Settings(data_dir=tmp_path)
     store = Store(settings, embedder.model_name, embedder.dim)

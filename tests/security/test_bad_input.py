@@ -21,8 +21,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from core.settings import Settings
 from index.store import Store
-from rag.settings import Settings
 
 NORMAL = "Who wrote the article?"
 AUTHOR = "Полонская"
@@ -62,7 +62,7 @@ def run_cli(
         [
             sys.executable.encode(),
             b"-m",
-            b"rag.cli",
+            b"ui.cli",
             *(a.encode() if isinstance(a, str) else a for a in args),
         ],
         env=env,

@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from rag.articles import load_article
+from core.articles import load_article
 
 IDS = [
     "../etc/passwd",

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rag.settings import Settings
+from core.settings import Settings
 
 KEY = "sk-secret-4f1d0c9a7b3e2d1c0b9a8f7e6d5c4b3a"
 TOKEN = "adm-secret-9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4"

@@ -13,7 +13,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from rag.settings import Settings
+from core.settings import Settings
 
 StartServer = Callable[[FastAPI], str]
 
@@ -22,7 +22,9 @@ class LiveServer:
     """uvicorn serving ``app`` in a thread on 127.0.0.1 (a free port); ``url`` has no trailing slash."""
 
     def __init__(self, app: FastAPI) -> None:
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+        config = uvicorn.Config(  # as ui.server.serve: X-Forwarded-For is ui.clients' job
+            app, host="127.0.0.1", port=0, log_level="warning", lifespan="on", proxy_headers=False
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="uvicorn-test", daemon=True)
 
@@ -111,3 +113,56 @@ def other_origin() -> Iterator[Callable[[bytes], str]]:
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright, for the session (skipped when either is missing)."""
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _demo_page(server: str, **attributes: str | None) -> bytes:
+    """The demo page of ``server`` (the widget talks to it), its script tag's attributes changed.
+
+    ``demo_page(url, article="x")`` sets ``data-article="x"``; ``article=None`` removes it.
+    """
+    import html
+    import re
+
+    import httpx
+
+    page = httpx.get(f"{server}/demo", params={"api": server}, timeout=30).text
+    for name, value in attributes.items():
+        tag = re.search(r"<script [^>]*widget\.js[^>]*>", page)
+        assert tag, "the demo page embeds no widget"
+        old = tag[0]
+        new = re.sub(rf'\sdata-{name}="[^"]*"', "", old)
+        if value is not None:
+            new = new.replace("<script ", f'<script data-{name}="{html.escape(value, quote=True)}" ', 1)
+        page = page.replace(old, new)
+    return page.encode("utf-8")
+
+
+@pytest.fixture(scope="session")
+def demo_page() -> Callable[..., bytes]:
+    """``_demo_page``: the demo page's HTML with the widget's script-tag attributes changed."""
+    return _demo_page

@@ -209,7 +209,7 @@ def test_the_admin_api_is_documented(admin) -> None:
 
 
 def test_a_short_admin_token_is_refused_at_start_without_showing_it() -> None:
-    from rag.settings import Settings
+    from core.settings import Settings
 
     with pytest.raises(ValueError, match="at least 16 characters, got 6") as err:
         Settings.from_env({"ARTICLE_QA_ADMIN_TOKEN": "hunter"})

@@ -18,7 +18,7 @@ import pytest
 
 def command() -> list[str]:
     script = Path(sys.executable).with_name("article-qa")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "rag.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "ui.cli"]
 
 
 def environment(data_dir: Path) -> dict[str, str]:

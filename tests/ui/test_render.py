@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rag.types import Article
+from core.types import Article
 from ui import render
 
 XSS = "<img src=x onerror=alert(1)> <script>alert(2)</script> [link](javascript:alert(3)) *b*"

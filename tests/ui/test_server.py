@@ -18,10 +18,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from rag.articles import paragraphs
+from core.articles import paragraphs
+from core.settings import Settings
+from core.types import Answer
 from rag.pipeline import Pipeline
-from rag.settings import Settings
-from rag.types import Answer
 from ui.server import create_app
 
 SUMMIT = "When was the CA–Russia summit?"
@@ -223,7 +223,7 @@ def test_bad_article_ids(client: TestClient) -> None:
     assert_error(client.get("/api/articles/NOT..OK"), 422, "InvalidArticle")
 
 
-def test_a_1_mb_body_is_refused_with_413(client: TestClient) -> None:
+def test_a_body_over_64_kb_is_refused_with_413(client: TestClient) -> None:
     huge = json.dumps({"question": "x" * 1_000_000}).encode()
     assert_error(client.post("/api/ask", content=huge, headers={"content-type": "application/json"}),
                  413, "RequestTooLarge")  # fmt: skip
@@ -320,14 +320,31 @@ def test_waiting_requests_see_their_place_in_line(
 # -- CORS -----------------------------------------------------------------------------------
 
 
-def test_a_foreign_origin_is_refused_without_cors_headers(client: TestClient) -> None:
+def test_a_foreign_origin_is_refused_readably_and_nothing_runs(
+    client: TestClient, ui_settings: Settings
+) -> None:
+    """The refusal carries CORS headers (so the widget can say why); the request itself never runs."""
     response = client.post("/api/ask", json={"question": SUMMIT}, headers={"Origin": FOREIGN})
-    assert_error(response, 403, "OriginRefused")
-    assert "access-control-allow-origin" not in response.headers
+    assert "ARTICLE_QA_ALLOWED_ORIGINS" in assert_error(response, 403, "OriginRefused")["message"]
+    assert response.headers["access-control-allow-origin"] == FOREIGN
     preflight = client.options(
         "/api/ask", headers={"Origin": FOREIGN, "Access-Control-Request-Method": "POST"}
     )
-    assert preflight.status_code == 403 and "access-control-allow-origin" not in preflight.headers
+    assert preflight.status_code == 204 and preflight.headers["access-control-max-age"] == "0"
+    assert "authorization" not in preflight.headers["access-control-allow-headers"].lower()
+    database = ui_settings.data_dir / "feedback.sqlite3"
+
+    def rows() -> int:
+        if not database.exists():
+            return 0
+        with sqlite3.connect(database) as db:
+            return int(db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0])
+
+    before = rows()
+    body = {"question": "q", "answer": "a", "rating": "up"}
+    refused = client.post("/api/feedback", json=body, headers={"Origin": FOREIGN})
+    assert_error(refused, 403, "OriginRefused")
+    assert rows() == before
 
 
 def test_localhost_origins_are_allowed_by_default(client: TestClient) -> None:

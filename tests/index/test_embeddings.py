@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag.embeddings import SentenceTransformerEmbeddings, make_embedder
+from index.embeddings import SentenceTransformerEmbeddings, make_embedder
 
 RUSSIA = "втората среща на върха „ЦА – Русия“ на 9 октомври в Душанбе"
 JAPAN = "Президентът се срещна с император Нарухито и министър-председателя Санае Такаити"

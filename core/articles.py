@@ -15,8 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from rag.errors import InvalidArticle
-from rag.types import Article
+from core.errors import InvalidArticle
+from core.types import Article
 
 DEFAULT_ARTICLE_ID = "kazakhstan-diplomacy-2025"
 MAX_ARTICLE_BYTES = 5_000_000
@@ -74,7 +74,7 @@ def paragraph_at(paras: list[Paragraph], offset: int) -> int:
 
 def default_article() -> Article:
     """The article shipped inside the project."""
-    folder = resources.files("rag") / "data" / "articles"
+    folder = resources.files("core") / "data" / "articles"
     text = (folder / f"{DEFAULT_ARTICLE_ID}.bg.txt").read_text(encoding="utf-8")
     meta = json.loads((folder / f"{DEFAULT_ARTICLE_ID}.bg.json").read_text(encoding="utf-8"))
     about = meta.pop("about", {})

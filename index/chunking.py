@@ -19,9 +19,9 @@ from collections.abc import Iterator
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from rag.articles import Paragraph, paragraphs
-from rag.tokens import count_tokens
-from rag.types import Article, Chunk
+from core.articles import Paragraph, paragraphs
+from core.tokens import count_tokens
+from core.types import Article, Chunk
 
 SMALL_BLOCK_TOKENS = 24
 # Regexes, coarsest first: sentence ends (not "2025 г. в", where a lowercase word follows),

@@ -1,0 +1,109 @@
+"""The answer stages after retrieval, in order: evidence -> generate -> verify -> present.
+
+    passages ─ evidence (best sentence, its passage first, the fact asked for)
+             ─ too weak, or a typed question with no such fact: abstain
+             ─ no model: the short answer (fact in the reader's language + quote)
+             ─ model: prompt -> raw text -> sentences -> every check -> verified sentences
+                 (streamed one by one; nothing shown is taken back)
+             ─ a refusal: abstain; nothing verified: the short answer; the model failed
+               before a word was shown: the short answer with a notice
+
+Only the model service's expected failures (``BackendUnavailable``) are caught here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from core.errors import BackendUnavailable
+from core.types import Answer, Article, Turn
+from prompts import message
+from rag import checks, conversation, evidence, present, prompting
+from rag.backends import Backends
+from rag.extractive import SentenceRanker
+from rag.verify import Checked, verified
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The answer stage's tuning (fitted on the calibration split; README, "Tuning")."""
+
+    min_score: float = 0.78  # best sentence score below which the article is judged silent
+    trust_refusal_below: float = 0.90  # a model refusal stands unless the best sentence scores this
+    abstain_without_fact: bool = False  # "when"/"where"/"how many" with no such fact: abstain
+
+
+class Answerer:
+    """Turns retrieved passages into a checked answer, streaming only verified text."""
+
+    def __init__(
+        self, ranker: SentenceRanker, backends: Backends, thresholds: Thresholds | None = None
+    ) -> None:
+        self.ranker = ranker
+        self.backends = backends
+        self.thresholds = thresholds or Thresholds()
+
+    def stream(
+        self, draft: Answer, article: Article, backend: str, turns: Sequence[Turn]
+    ) -> Iterator[str | Answer]:
+        """Verified text pieces as they are ready, then the final Answer (whose text they make up)."""
+        found = evidence.gather(draft.standalone_question, draft.passages, self.ranker)
+        draft = replace(draft, passages=found.passages)
+        t = self.thresholds
+        if found.best is None or found.score < t.min_score:
+            yield present.abstain(draft, article)
+            return
+        if t.abstain_without_fact and found.kind and found.fact is None:
+            yield present.abstain(draft, article)
+            return
+        if backend == "extractive":
+            yield replace(present.short(draft, found, article), backend="extractive")
+            return
+        shown: list[Checked] = []
+        refused = False
+        try:
+            chat = self.backends.get(backend)
+            prompt = prompting.build(
+                chat.layout,
+                draft.question,
+                draft.language,
+                found,
+                conversation.recent(turns, chars=prompting.HISTORY_CHARS),
+            )
+            ctx = checks.Context(
+                draft.language, {p.n: p.text for p in found.passages}, draft.standalone_question, article.text
+            )
+            for checked in verified(
+                chat.stream(prompt.messages), ctx, found.passages, {article.id: article.text}
+            ):
+                if not checked.shown:
+                    log.info(
+                        "dropped a model sentence (%s): %s", checked.verdict.reason, checked.verdict.text
+                    )
+                    refused = refused or checked.verdict.check in ("refusal", "leak")
+                    continue
+                yield (" " if shown else "") + checked.verdict.text
+                shown.append(checked)
+        except BackendUnavailable as err:
+            log.warning("%s backend failed: %s", backend, err)
+            if shown:  # what was shown stands; the reader is told it may be incomplete
+                yield replace(
+                    present.from_sentences(draft, found, shown, article),
+                    notice=message("cut", draft.language),
+                )
+            else:
+                yield replace(
+                    present.short(draft, found, article), notice=message("fallback", draft.language)
+                )
+            return
+        if shown:
+            yield present.from_sentences(draft, found, shown, article)
+        elif refused and found.score < t.trust_refusal_below:
+            yield present.abstain(draft, article)
+        else:
+            notice = message("closest" if refused else "unchecked", draft.language)
+            yield replace(present.short(draft, found, article), notice=notice)

@@ -1,0 +1,287 @@
+"""Every check on the model's text, one small named function each, run before a reader sees it.
+
+A check takes one answer sentence and what it may be checked against (``Context``) and returns a
+``Verdict``: ``keep`` (as it is), ``edit`` (the corrected text, and why), or ``reject`` (the
+sentence is not shown, and why). ``run`` applies them in order; the first rejection wins. A
+sentence that passes every check is the text that is streamed, stored and evaluated: nothing
+is rewritten after it has been shown.
+
+    >>> ctx = Context(language="en", passages={1: "„ЦА – Русия“ на 9 октомври в Душанбе."}, question="")
+    >>> run("It was held on 9 October in Dushanbe [1].", ctx).action
+    'keep'
+    >>> run("It was held on 8 October in Dushanbe [1].", ctx).reason
+    'numbers: 8 is not in the cited passage'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from rag import citations, facts, injection, language, leaks
+from rag.prompting import ABSTAIN_TOKEN
+
+Action = Literal["keep", "edit", "reject"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a check decided about a sentence, and why."""
+
+    action: Action
+    text: str
+    reason: str = ""
+    check: str = ""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an answer sentence is checked against: the reader's language, the passages by
+    number (their text), the question, and the article's full text (for quotations)."""
+
+    language: str
+    passages: Mapping[int, str]
+    question: str
+    article: str = ""
+
+
+def keep(text: str) -> Verdict:
+    """The sentence passes."""
+    return Verdict("keep", text)
+
+
+def wordless(text: str, ctx: Context) -> Verdict:
+    """Reject a "sentence" with no words (a stray marker or punctuation)."""
+    if not re.search(r"[^\W\d_]{2,}", _plain(text)):
+        return Verdict("reject", text, "wordless: nothing but markers or punctuation")
+    return keep(text)
+
+
+def refusal(text: str, ctx: Context) -> Verdict:
+    """Reject the model's "not in the article" (its token, or the same said in words)."""
+    if ABSTAIN_TOKEN in text or _REFUSAL.search(text):
+        return Verdict("reject", text, "refusal: the model found no answer in the evidence")
+    return keep(text)
+
+
+def leak(text: str, ctx: Context) -> Verdict:
+    """Reject a sentence that repeats the model's instructions."""
+    if leaks.leaks(text):
+        return Verdict("reject", text, "leak: the sentence repeats the instructions")
+    return keep(text)
+
+
+def label(text: str, ctx: Context) -> Verdict:
+    """Edit out an "Answer:" label copied from the prompt."""
+    cut = re.sub(r"^\s*(?:answer|отговор|ответ)\s*:\s*", "", text, flags=re.IGNORECASE)
+    return keep(text) if cut == text else Verdict("edit", cut, "label: removed 'Answer:'")
+
+
+def latin_names(text: str, ctx: Context) -> Verdict:
+    """Edit Cyrillic names in an English sentence into Latin letters (the glossary's form, else
+    transliterated): an English reader cannot read "Юлия Полонская". A quoted Bulgarian name the
+    glossary knows is replaced by its English form; other quotations stay as the article has them."""
+    if ctx.language != "en" or not re.search(r"[\u0400-\u04ff]", text):
+        return keep(text)
+    glossary = facts.glossary("en")
+    edited = citations.replace_quoted(text, lambda inner: glossary.get(inner.strip()))
+    edited = citations.outside_quotes(
+        edited, lambda part: _CYRILLIC_RUN.sub(lambda m: facts.name(m.group(0), "en"), part)
+    )
+    if edited == text:
+        return keep(text)
+    return Verdict("edit", edited, "latin_names: Cyrillic names written in Latin letters")
+
+
+_CYRILLIC_RUN = re.compile(r"[\u0400-\u04ff][\u0400-\u04ff\w-]*(?:\s+[\u0400-\u04ff][\u0400-\u04ff\w-]*)*")
+
+
+def markers(text: str, ctx: Context) -> Verdict:
+    """Edit out markers that point at no passage; reject a sentence left with none."""
+    cleaned = citations.clean_markers(text, max(ctx.passages, default=0))
+    cleaned = re.sub(r"\[(\d+)\]", lambda m: m.group(0) if int(m.group(1)) in ctx.passages else "", cleaned)
+    if not citations.parse_markers(cleaned):
+        return Verdict("reject", cleaned, "markers: the sentence cites no passage")
+    if cleaned != text.strip():
+        return Verdict("edit", cleaned, "markers: dropped markers that point at no passage")
+    return keep(text)
+
+
+def quotes(text: str, ctx: Context) -> Verdict:
+    """Edit away quotation marks around words the article does not contain verbatim."""
+    if not ctx.article:
+        return keep(text)
+    checked = citations.check_quotes(text, ctx.article)
+    return keep(text) if checked == text else Verdict("edit", checked, "quotes: not verbatim in the article")
+
+
+def numbers(text: str, ctx: Context) -> Verdict:
+    """Reject a number that the cited passages (or the question) do not contain."""
+    cited = _cited(text, ctx)
+    known = {str(v) for v in _numbers_in(cited)} | {str(v) for v in _numbers_in(ctx.question)}
+    for value in _numbers_in(_plain(text)):
+        if str(value) not in known:
+            return Verdict("reject", text, f"numbers: {value} is not in the cited passage")
+    return keep(text)
+
+
+def months(text: str, ctx: Context) -> Verdict:
+    """Reject a month that the cited passages do not name."""
+    cited = _months_in(_cited(text, ctx)) | _months_in(ctx.question)
+    for month in _months_in(_plain(text)):
+        if month not in cited:
+            return Verdict("reject", text, f"months: month {month} is not in the cited passage")
+    return keep(text)
+
+
+def names(text: str, ctx: Context) -> Verdict:
+    """Reject a name (a capitalised word) that neither the cited passages nor the question hold,
+    in any spelling: the same letters, a transliteration, or the glossary's translation."""
+    cited = _cited(text, ctx)
+    known = _name_keys(cited) | _name_keys(ctx.question)
+    for name in facts.names(_plain(text)):
+        for word in re.findall(r"[^\W\d_]{3,}", name):
+            if _months_in(word):
+                continue  # months have their own check
+            if not _name_keys(word) & known and not _translated(word, cited):
+                return Verdict("reject", text, f"names: {word!r} is not in the cited passage")
+    return keep(text)
+
+
+def reader_language(text: str, ctx: Context) -> Verdict:
+    """Reject a sentence not written in the reader's language (quotations aside): for English, a
+    sentence mostly in Cyrillic; for Bulgarian or Russian, one mostly in Latin letters or in the
+    other of the two (the small model slips into the article's Bulgarian when asked in Russian)."""
+    plain = citations.strip_quoted(_plain(text))
+    letters = [ch for ch in plain if ch.isalpha()]
+    if len(letters) < 8:
+        return keep(text)
+    cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in letters) / len(letters)
+    wrong = cyrillic >= 0.3 if ctx.language == "en" else cyrillic < 0.5
+    if not wrong and ctx.language in ("bg", "ru"):
+        wrong = language.detect(plain, ctx.language) != ctx.language
+    if wrong:
+        return Verdict("reject", text, f"language: not written in {language.NAMES.get(ctx.language)}")
+    return keep(text)
+
+
+def planted(text: str, ctx: Context) -> Verdict:
+    """Reject a sentence whose only support is an order planted in the article."""
+    cited = [ctx.passages[n] for n in citations.parse_markers(text) if n in ctx.passages]
+    if cited and all(injection.instruction_like(p) for p in cited):
+        return Verdict("reject", text, "planted: the cited passage gives orders, not facts")
+    return keep(text)
+
+
+Check = Callable[[str, Context], Verdict]
+CHECKS: tuple[Check, ...] = (
+    wordless,
+    refusal,
+    leak,
+    label,
+    markers,
+    quotes,
+    numbers,
+    months,
+    names,
+    latin_names,
+    reader_language,
+    planted,
+)
+
+
+def run(text: str, ctx: Context, checks: tuple[Check, ...] = CHECKS) -> Verdict:
+    """Every check in order on one sentence; edits carry forward, the first rejection stops."""
+    current, edits = text.strip(), list[str]()
+    for check in checks:
+        verdict = check(current, ctx)
+        if verdict.action == "reject":
+            return Verdict("reject", current, verdict.reason, check.__name__)
+        if verdict.action == "edit":
+            current, edits = verdict.text.strip(), [*edits, verdict.reason]
+    return Verdict("edit" if edits else "keep", current, "; ".join(edits))
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+_REFUSAL = re.compile(
+    r"(?:does|do|did|is|was|are|were)(?: not|n't) (?:say|mention|contain|provide|specif|state|give|include)"
+    r"|not (?:specified|mentioned|stated|provided|given|included)|no information"
+    r"|не се (?:споменава|казва|посочва)|не е (?:посочен|споменат|казано)|няма (?:информация|данни)"
+    r"|не (?:упоминается|сказано|говорится|указан)|нет (?:информации|данных)",
+    re.IGNORECASE,
+)
+_EN_MONTHS = [m.lower() for m in facts._EN_MONTHS]
+_MONTH_STEMS = [
+    (i + 1, stem)
+    for i, stems in enumerate(
+        zip(
+            _EN_MONTHS,
+            [m[:3] for m in facts._BG_MONTHS],
+            [
+                "январ",
+                "феврал",
+                "март",
+                "апрел",
+                "ма",
+                "июн",
+                "июл",
+                "август",
+                "сентябр",
+                "октябр",
+                "ноябр",
+                "декабр",
+            ],
+            strict=True,
+        )
+    )
+    for stem in stems
+]
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\[\d+(?:\s*[,;]\s*\d+)*\]", " ", text)
+
+
+def _cited(text: str, ctx: Context) -> str:
+    return "\n".join(ctx.passages[n] for n in citations.parse_markers(text) if n in ctx.passages)
+
+
+def _numbers_in(text: str) -> set[int]:
+    """Numbers written in digits (``5,000``, ``19–20`` as two) or in Bulgarian words."""
+    out = {int(re.sub(r"[\s,.]", "", m)) for m in re.findall(r"\d{1,3}(?:[,\s]\d{3})+(?!\d)|\d+", text)}
+    for m in facts._NUMBER.finditer(text):
+        value = facts.number_value(m.group(0))
+        if value is not None:
+            out.add(value)
+    return out
+
+
+def _months_in(text: str) -> set[int]:
+    low = text.lower()
+    found = set()
+    for number, stem in _MONTH_STEMS:
+        if stem == "ма":
+            if re.search(r"\b(?:май|мая|мае|may)\b", low):
+                found.add(5)
+            continue
+        if re.search(rf"\b{stem}", low):
+            found.add(number)
+    return found
+
+
+def _name_keys(text: str) -> set[str]:
+    """Skeleton prefixes of every word: spelling- and alphabet-blind keys for names (a word
+    with fewer than two consonants is its own transliteration)."""
+    out = set()
+    for word in re.findall(r"[^\W\d_]{2,}", text):
+        key = facts.skeleton(word)
+        out.add(key[:3] if len(key) >= 2 else facts.transliterate(word.lower()))
+    return out
+
+
+def _translated(word: str, cited: str) -> bool:
+    """True when the glossary's Bulgarian form of ``word`` occurs in the cited text."""
+    return any(bg in cited for bg in facts._native().get(word.lower(), ()))

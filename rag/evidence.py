@@ -1,0 +1,64 @@
+"""The evidence stage: which sentence answers the question, and the short fact it holds.
+
+The retrieved passages' sentences are ranked against the question (``SentenceRanker``:
+cross-lingual e5 similarity plus shared names, numbers and the answer type asked for). The
+passage that holds the best sentence becomes passage 1, so the model always finds its main
+source first and whole (and llama.cpp can reuse that passage's evaluated state); the fact the
+question asks for (a date, place or number) is read out of the best sentence by ``rag.facts``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from core.types import Passage
+from rag import facts, injection
+from rag.extractive import Pick, SentenceRanker
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What an answer is built from: passages (best first, renumbered), their ranked sentences
+    (numbered like the passages), the best sentence, and the fact it holds, if any."""
+
+    passages: tuple[Passage, ...]
+    ranked: tuple[Pick, ...]
+    fact: facts.Fact | None
+    kind: facts.Kind
+
+    @property
+    def best(self) -> Pick | None:
+        """The sentence that best answers the question."""
+        return self.ranked[0] if self.ranked else None
+
+    @property
+    def score(self) -> float:
+        """How well the best sentence matches the question (0 without one)."""
+        return self.ranked[0].score if self.ranked else 0.0
+
+
+def gather(question: str, passages: Sequence[Passage], ranker: SentenceRanker) -> Evidence:
+    """Rank the sentences, put the passage of the best one first, and find the fact asked for."""
+    ranked = [p for p in ranker.rank(question, passages) if not injection.instruction_like(p.text)]
+    asked = facts.kind(question)
+    if asked:  # the sentence whose fact sits among the question's words beats a slightly closer one
+        typed = [(p, facts.best(question, p.text)) for p in ranked[:TYPED_AMONG]]
+        near = [(p, f[1]) for p, f in typed if f is not None and p.score >= ranked[0].score - TYPED_WITHIN]
+        if near:
+            chosen = max(near, key=lambda pair: (pair[1], pair[0].score))[0]
+            ranked.remove(chosen)
+            ranked.insert(0, chosen)
+    if not ranked:
+        return Evidence(tuple(passages), (), None, asked)
+    order = [ranked[0].n, *(p.n for p in passages if p.n != ranked[0].n)]
+    number = {old: new for new, old in enumerate(order, 1)}
+    by_n = {p.n: p for p in passages}
+    renumbered = tuple(replace(by_n[old], n=number[old]) for old in order)
+    picks = tuple(replace(p, n=number[p.n]) for p in ranked)
+    fact = facts.find(question, picks[0].text) if asked else None
+    return Evidence(renumbered, picks, fact, asked)
+
+
+TYPED_AMONG = 4  # how many of the best-ranked sentences may hold the fact asked for
+TYPED_WITHIN = 0.04  # how far below the best sentence's score such a sentence may be

@@ -1,0 +1,444 @@
+"""Short facts from a sentence of the article, said in the reader's language, deterministically.
+
+A question asks for a *kind* of fact (``when``, ``where``, ``count``, ``who``); a Bulgarian
+sentence holds candidate *spans* of that kind (dates, places after "в", numbers, often written
+as words, names). A span is rendered in the reader's language by rules, never by a model:
+month names and number words are translated, names of well-known places come from a small
+glossary (``data/exonyms.toml``), every other name is transliterated (Bulgarian's official
+Latin system for English; Cyrillic stays Cyrillic for Russian).
+
+    >>> say(find("When was the CA–Russia summit?", "„ЦА – Русия“ на 9 октомври в Душанбе."), "en")
+    '9 October'
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from rag.bm25 import terms
+
+Kind = str  # "when" | "where" | "count" | "who" | ""
+
+_KINDS: list[tuple[Kind, re.Pattern[str]]] = [
+    (
+        "when",
+        re.compile(
+            r"\b(when|what date|which date|on what date|what day|which (?:day|month|year)|in which month"
+            r"|кога|на коя дата|коя дата|в кой ден|в кой месец|през кой месец"
+            r"|когда|какого числа|какая дата|в какой день|в каком месяце)\b",
+            re.I,
+        ),
+    ),
+    (
+        "count",
+        re.compile(r"\b(how many|how much|колко|сколько)\b", re.I),
+    ),
+    (
+        "where",
+        re.compile(
+            r"\b(where|in which city|which city|what city|in what city|which capital"
+            r"|къде|в кой град|кой град|в коя столица|в коя страна|где|куда|в каком городе|какой город)\b",
+            re.I,
+        ),
+    ),
+]
+
+_BG_MONTHS = [
+    "януари",
+    "февруари",
+    "март",
+    "април",
+    "май",
+    "юни",
+    "юли",
+    "август",
+    "септември",
+    "октомври",
+    "ноември",
+    "декември",
+]
+_EN_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_RU_MONTHS_GEN = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
+_RU_MONTHS_PREP = [
+    "январе",
+    "феврале",
+    "марте",
+    "апреле",
+    "мае",
+    "июне",
+    "июле",
+    "августе",
+    "сентябре",
+    "октябре",
+    "ноябре",
+    "декабре",
+]
+_MONTH = "|".join(_BG_MONTHS)
+_DAY = r"\d{1,2}(?:\s*[–-]\s*\d{1,2})?"
+_YEAR = r"(?:\s+\d{4}\s*(?:г\.|година|года)?)?"
+_DATE = re.compile(
+    rf"(?:[Оо]т\s+\d{{1,2}}\s+(?:{_MONTH})\s+до\s+\d{{1,2}}\s+(?:{_MONTH}){_YEAR})"
+    rf"|(?:{_DAY}\s+(?:{_MONTH}){_YEAR})"
+    rf"|(?:(?:[Вв] края|[Вв] началото|[Вв] средата|[Пп]оследната седмица)\s+на\s+(?:{_MONTH}))"
+    rf"|(?:[Пп]рез\s+(?:{_MONTH}))"
+    r"|(?:\d{4}-\d{2}-\d{2})"
+    r"|(?:до\s+\d{4}\s*г\.)",
+)
+
+_UNITS = {
+    "нула": 0, "един": 1, "една": 1, "едно": 1, "два": 2, "две": 2, "три": 3, "четири": 4, "пет": 5,
+    "шест": 6, "седем": 7, "осем": 8, "девет": 9, "десет": 10, "единадесет": 11, "дванадесет": 12,
+    "тринадесет": 13, "четиринадесет": 14, "петнадесет": 15, "шестнадесет": 16, "седемнадесет": 17,
+    "осемнадесет": 18, "деветнадесет": 19, "двадесет": 20, "тридесет": 30, "четиридесет": 40,
+    "петдесет": 50, "шестдесет": 60, "седемдесет": 70, "осемдесет": 80, "деветдесет": 90, "сто": 100,
+    "двеста": 200, "триста": 300, "четиристотин": 400, "петстотин": 500, "шестстотин": 600,
+    "седемстотин": 700, "осемстотин": 800, "деветстотин": 900,
+}  # fmt: skip
+_SCALES = {
+    "хиляда": 1000,
+    "хиляди": 1000,
+    "милион": 10**6,
+    "милиона": 10**6,
+    "милиард": 10**9,
+    "милиарда": 10**9,
+}
+_NUMBER_WORD = "|".join(sorted([*_UNITS, *_SCALES], key=len, reverse=True))
+_NUMBER = re.compile(
+    rf"(?:(?:около|над|повече от|почти|до|близо)\s+)?"
+    rf"(?:\d{{1,3}}(?:[ ,.]\d{{3}})+(?!\d)|\d+|(?:(?:{_NUMBER_WORD})(?:\s+(?:и\s+)?(?:{_NUMBER_WORD}))*))\b",
+    re.I,
+)
+_QUALIFIERS = {
+    "около": ("about", "около"),
+    "близо": ("nearly", "почти"),
+    "почти": ("almost", "почти"),
+    "над": ("more than", "более"),
+    "повече от": ("more than", "более"),
+    "до": ("up to", "до"),
+}
+_NAME = re.compile(r"(?<![\w„])(?:[А-ЯЁA-Z][\w’'-]*(?:\s+(?:бен|ал|ибн|де|фон|ван|[А-ЯЁA-Z])[\w’'-]*)*)")
+_PLACE = re.compile(r"\b(?:в|във)\s+((?:[А-ЯЁ][\w-]*)(?:\s+[А-ЯЁ][\w-]*)*)")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A span of ``sentence`` that answers a question of ``kind``."""
+
+    kind: Kind
+    start: int
+    end: int
+    text: str
+
+
+def kind(question: str) -> Kind:
+    """What a question asks for: ``when``, ``count``, ``where`` or ``""`` (anything else).
+
+    >>> kind("Кога Токаев посети Япония?"), kind("Сколько делегатов?"), kind("Why?")
+    ('when', 'count', '')
+    """
+    for name, pattern in _KINDS:
+        if pattern.search(question):
+            return name
+    return ""
+
+
+def spans(sentence: str, of: Kind) -> list[Fact]:
+    """Every span of ``sentence`` of the kind asked for, in order."""
+    if of == "when":
+        return [Fact(of, m.start(), m.end(), m.group(0)) for m in _DATE.finditer(sentence)]
+    if of == "count":
+        dates = [(m.start(), m.end()) for m in _DATE.finditer(sentence)]
+        out = []
+        for m in _NUMBER.finditer(sentence):
+            inside_date = any(a <= m.start() < b for a, b in dates)
+            if not inside_date and number_value(m.group(0)) is not None:
+                out.append(Fact(of, m.start(), m.end(), m.group(0)))
+        return out
+    if of == "where":
+        return [Fact(of, m.start(1), m.end(1), m.group(1)) for m in _PLACE.finditer(sentence)]
+    return []
+
+
+def find(question: str, sentence: str) -> Fact | None:
+    """The span of ``sentence`` that answers ``question`` (see ``best``)."""
+    found = best(question, sentence)
+    return found[0] if found else None
+
+
+def best(question: str, sentence: str) -> tuple[Fact, int] | None:
+    """The span of the kind asked for whose neighbourhood (the words since the previous
+    candidate, and the two words after it) shares most words with the question, and how many
+    it shares: an event is named before its date, a count before or after its noun."""
+    found = spans(sentence, kind(question))
+    if not found:
+        return None
+    asked = [_keys(w) for w in re.findall(r"\w+", question) if len(w) > 2 or w.isupper()]
+
+    def shared(text: str) -> int:  # how many of the question's words the text has, in any spelling
+        keys = _keys(text)
+        return sum(bool(word & keys) for word in asked)
+
+    def score(i: int) -> tuple[int, int]:
+        fact = found[i]
+        before = sentence[(found[i - 1].end if i else 0) : fact.start]
+        tail = re.split(r"[,;:„“«»()]", sentence[fact.end :], maxsplit=1)[0]
+        after = " ".join(re.findall(r"\w+", tail)[:2])
+        return shared(before) + 2 * shared(after), -i
+
+    i = max(range(len(found)), key=score)
+    return found[i], score(i)[0]
+
+
+def _keys(text: str) -> set[str]:
+    """Words of ``text`` as cross-alphabet keys (BM25 terms and consonant skeletons)."""
+    words = [w for w in re.findall(r"\w+", text) if len(w) > 2 or w.isupper()]
+    words += [bg for w in words for bg in _native().get(w.lower(), ())]
+    return set(terms(" ".join(words))) | {"k:" + skeleton(w) for w in words if len(skeleton(w)) >= 2}
+
+
+def number_value(text: str) -> int | None:
+    """The value of a number written in digits or Bulgarian words.
+
+    >>> number_value("около шестстотин"), number_value("осемдесет и две"), number_value("пет хиляди")
+    (600, 82, 5000)
+    """
+    body = _strip_qualifier(text)[1]
+    digits = re.sub(r"[\s.,]", "", body)
+    if digits.isdigit():
+        return int(digits)
+    total, current, seen = 0, 0, False
+    for word in re.findall(r"\w+", body.lower()):
+        if word == "и":
+            continue
+        if word in _UNITS:
+            current += _UNITS[word]
+            seen = True
+        elif word in _SCALES:
+            total += max(current, 1) * _SCALES[word]
+            current, seen = 0, True
+        else:
+            return None
+    return total + current if seen else None
+
+
+def _strip_qualifier(text: str) -> tuple[str, str]:
+    for q in sorted(_QUALIFIERS, key=len, reverse=True):
+        if text.lower().startswith(q + " "):
+            return q, text[len(q) + 1 :]
+    return "", text
+
+
+def say(fact: Fact | None, language: str) -> str:
+    """The fact as a reader of ``language`` would write it (Bulgarian: the article's words)."""
+    if fact is None:
+        return ""
+    if language == "bg":
+        return fact.text
+    if fact.kind == "when":
+        return _say_date(fact.text, language)
+    if fact.kind == "count":
+        qualifier, _ = _strip_qualifier(fact.text)
+        value = number_value(fact.text)
+        words = _QUALIFIERS.get(qualifier, ("", ""))
+        lead = words[0] if language == "en" else words[1]
+        return f"{lead} {value:,}".replace(",", " " if language == "ru" else ",").strip()
+    return name(fact.text, language)
+
+
+def _say_date(text: str, language: str) -> str:
+    months = _EN_MONTHS if language == "en" else _RU_MONTHS_GEN
+    out = re.sub(r"\s*(г\.|година)$", "", text.strip())
+    out = re.sub(r"^[Оо]т\s+(.+?)\s+до\s+", r"\1 – " if language == "en" else r"с \1 по ", out)
+    phrases_en = {
+        "в края на": "the end of",
+        "в началото на": "the beginning of",
+        "в средата на": "the middle of",
+        "последната седмица на": "the last week of",
+        "през": "in",
+        "до": "until",
+    }
+    phrases_ru = {
+        "в края на": "в конце",
+        "в началото на": "в начале",
+        "в средата на": "в середине",
+        "последната седмица на": "на последней неделе",
+        "през": "в",
+        "до": "до",
+    }
+    for bg, said in (phrases_en if language == "en" else phrases_ru).items():
+        if out.lower().startswith(bg + " "):
+            rest = out[len(bg) + 1 :]
+            if bg == "през" and language != "en":
+                return (
+                    f"в {_RU_MONTHS_PREP[_BG_MONTHS.index(rest.lower())]}"
+                    if rest.lower() in _BG_MONTHS
+                    else out
+                )
+            out = f"{said} {rest}"
+            break
+    for i, month in enumerate(_BG_MONTHS):
+        out = re.sub(rf"\b{month}\b", months[i], out)
+    return out
+
+
+@cache
+def _exonyms() -> dict[str, dict[str, str]]:
+    raw = (resources.files("rag") / "data" / "exonyms.toml").read_text(encoding="utf-8")
+    return tomllib.loads(raw)
+
+
+@cache
+def _native() -> dict[str, tuple[str, ...]]:
+    """Reader-language word -> the article's words for it (the glossary read backwards)."""
+    out: dict[str, list[str]] = {}
+    for table in _exonyms().values():
+        for bg, said in table.items():
+            for word in re.findall(r"\w+", said):
+                if word[0].isupper() and (len(word) > 2 or word.isupper()):
+                    out.setdefault(word.lower(), []).extend(re.findall(r"\w+", bg))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+_LATIN = dict(
+    zip(
+        "абвгдежзийклмнопрстуфхцчшщъьюяыэё",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "h",
+            "ts",
+            "ch",
+            "sh",
+            "sht",
+            "a",
+            "y",
+            "yu",
+            "ya",
+            "y",
+            "e",
+            "yo",
+        ],
+        strict=True,
+    )
+)
+
+
+def transliterate(text: str) -> str:
+    """Cyrillic to Latin letters (Bulgaria's official system), other characters as they are.
+
+    >>> transliterate("Юлия Полонская"), transliterate("Щучинск")
+    ('Yuliya Polonskaya', 'Shtuchinsk')
+    """
+    out = []
+    for ch in text:
+        low = ch.lower()
+        latin = _LATIN.get(low)
+        if latin is None:
+            out.append(ch)
+        else:
+            out.append(latin.capitalize() if ch != low else latin)
+    return "".join(out)
+
+
+def glossary(language: str) -> dict[str, str]:
+    """The article's (Bulgarian) forms of well-known names -> their usual form in ``language``."""
+    return dict(_exonyms().get(language, {}))
+
+
+def name(text: str, language: str) -> str:
+    """A name as a reader of ``language`` writes it: the glossary's form, else transliterated."""
+    table = _exonyms().get(language, {})
+    key = text.strip()
+    if key in table:
+        return table[key]
+    if language == "ru":
+        return key
+    return " ".join(table.get(w, transliterate(w)) for w in key.split())
+
+
+def skeleton(word: str) -> str:
+    """A spelling-blind key for comparing a name across alphabets: Latin consonants only,
+    voiced and voiceless ones alike.
+
+    >>> skeleton("Abdullah") == skeleton("Абдала"), skeleton("Tokayev") == skeleton("Токаев")
+    (True, True)
+    """
+    latin = transliterate(word.lower())
+    latin = latin.replace("ph", "f").replace("ck", "k").replace("c", "k").replace("q", "k").replace("x", "ks")
+    latin = latin.replace("w", "v").replace("j", "zh").replace("kh", "h").replace("dh", "d")
+    consonants = re.sub(r"[^bdfgklmnprstvz]", "", latin.replace("h", ""))
+    consonants = consonants.translate(_UNVOICED)  # "President" and "президент" sound alike
+    return re.sub(r"(.)\1+", r"\1", consonants)
+
+
+_UNVOICED = str.maketrans("bdgvz", "ptkfs")
+
+
+def names(text: str) -> list[str]:
+    """Capitalised words and runs of them, sentence starts excluded unless they are names."""
+    out = []
+    for m in _NAME.finditer(text):
+        start = m.start()
+        head = text[:start].rstrip()
+        sentence_start = not head or head[-1] in ".!?\n:" or head.endswith(("—", "–"))
+        if sentence_start and m.group(0).split()[0].lower() in _COMMON_STARTS:
+            continue
+        out.append(m.group(0))
+    return out
+
+
+_COMMON_STARTS = {
+    "the", "in", "on", "at", "it", "this", "that", "he", "she", "they", "there", "according", "during",
+    "after", "before", "by", "from", "with", "as", "a", "an", "yes", "no", "kazakhstan's", "its",
+    "в", "на", "по", "през", "от", "той", "тя", "те", "това", "според", "да", "не", "статията",
+    "он", "она", "они", "это", "согласно", "во", "с", "со", "нет", "статье", "статья",
+}  # fmt: skip

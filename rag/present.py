@@ -1,0 +1,63 @@
+"""The present stage: the reader-facing answer, built only from checked parts.
+
+- ``from_sentences``: the model's sentences that passed every check, with their citations;
+- ``short``: no model at all: the fact asked for (date, place, number) in the reader's language,
+  cited, then the article's sentence quoted; or, when the question asks for no such fact, the
+  article's best sentences quoted after a lead-in in the reader's language;
+- ``abstain``: "the article does not say", in the reader's language, with what it does cover.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from core.articles import paragraph_at, paragraphs
+from core.types import Answer, Article, Citation
+from prompts import message
+from rag import facts
+from rag.evidence import Evidence
+from rag.extractive import Pick, choose
+from rag.verify import Checked
+
+
+def abstain(draft: Answer, article: Article | None) -> Answer:
+    """The article does not answer the question: say so, and say what it covers."""
+    about = article.summary(draft.language) if article else "the articles indexed here"
+    text = message("abstain", draft.language, about=about)
+    return replace(draft, answer=text, abstained=True, citations=())
+
+
+def short(draft: Answer, evidence: Evidence, article: Article) -> Answer:
+    """The answer without a model: the fact in the reader's language, or the best sentences quoted."""
+    by_n = {p.n: p for p in evidence.passages}
+    if evidence.fact is not None and evidence.best is not None:
+        best = evidence.best
+        said = facts.say(evidence.fact, draft.language)
+        said = said[:1].upper() + said[1:]
+        cite = _citation(article, by_n[best.n].chunk_id, by_n[best.n].start, best)
+        text = f"{said} [{best.n}]."  # the quote is the citation's, shown with the sources
+        return replace(draft, answer=text, citations=(cite,), passages=evidence.passages, abstained=False)
+    picks = choose(list(evidence.ranked))
+    if not picks:
+        return replace(abstain(draft, article), passages=evidence.passages)
+    cites = tuple(_citation(article, by_n[p.n].chunk_id, by_n[p.n].start, p) for p in picks)
+    quoted = " ".join(f"„{p.text}“ [{p.n}]" for p in picks)
+    text = f"{message('lead', draft.language)} {quoted}"
+    return replace(draft, answer=text, citations=cites, passages=evidence.passages, abstained=False)
+
+
+def from_sentences(draft: Answer, evidence: Evidence, shown: Sequence[Checked], article: Article) -> Answer:
+    """The answer made of the model's checked sentences, exactly as they were streamed."""
+    text = " ".join(c.verdict.text for c in shown)
+    cites: list[Citation] = []
+    for checked in shown:
+        for c in checked.citations:
+            if all(c.n != k.n for k in cites):
+                cites.append(replace(c, paragraph=paragraph_at(paragraphs(article.text), c.start)))
+    return replace(draft, answer=text, citations=tuple(cites), passages=evidence.passages, abstained=False)
+
+
+def _citation(article: Article, chunk_id: str, passage_start: int, pick: Pick) -> Citation:
+    start, end = passage_start + pick.start, passage_start + pick.end
+    return Citation(pick.n, chunk_id, paragraph_at(paragraphs(article.text), start), start, end, pick.text)

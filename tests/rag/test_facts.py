@@ -1,0 +1,122 @@
+"""Known answers read out of the real article's sentences and said in the reader's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.articles import default_article
+from rag import facts
+from rag.citations import sentences
+
+TEXT = default_article().text
+SENTENCES = [TEXT[s.start : s.end] for s in sentences(TEXT)]
+
+
+def sentence_with(words: str) -> str:
+    return next(s for s in SENTENCES if words in s)
+
+
+SUMMITS = sentence_with("9 октомври в Душанбе")
+JAPAN = sentence_with("Япония на 18–20 декември")
+DELEGATES = sentence_with("пет хиляди делегати")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When was the CA–Russia summit?", "when"),
+        ("Кога Токаев посети Япония?", "when"),
+        ("Когда был саммит ЦА – Россия?", "when"),
+        ("Where was the CA–Russia summit held?", "where"),
+        ("Къде се проведе срещата?", "where"),
+        ("Где прошёл саммит?", "where"),
+        ("How many delegates came to Astana?", "count"),
+        ("Колко делегати?", "count"),
+        ("Сколько делегатов?", "count"),
+        ("Who wrote the article?", ""),
+        ("Why does Kazakhstan diversify its partnerships?", ""),
+    ],
+)
+def test_the_kind_of_fact_a_question_asks_for(question: str, kind: str) -> None:
+    assert facts.kind(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "en", "bg", "ru"),
+    [
+        ("When was the CA–Russia summit?", SUMMITS, "9 October", "9 октомври", "9 октября"),
+        ("Когда был саммит ЦА – Россия?", SUMMITS, "9 October", "9 октомври", "9 октября"),
+        ("When was the EU–CA summit?", SUMMITS, "4 April", "4 април", "4 апреля"),
+        (
+            "Кога беше срещата на върха „ЦА – Китай“?",
+            SUMMITS,
+            "17 June 2025",
+            "17 юни 2025 г.",
+            "17 июня 2025",
+        ),
+        ("Where was the CA–Russia summit held?", SUMMITS, "Dushanbe", "Душанбе", "Душанбе"),
+        ("Where was the EU–CA summit?", SUMMITS, "Samarkand", "Самарканд", "Самарканд"),
+        (
+            "When did Tokayev visit Japan?",
+            JAPAN,
+            "18–20 December 2025",
+            "18–20 декември 2025 г.",
+            "18–20 декабря 2025",
+        ),
+        (
+            "How many delegates did the AIFC host?",
+            DELEGATES,
+            "more than 5,000",
+            "над пет хиляди",
+            "более 5 000",
+        ),
+    ],
+)
+def test_facts_of_the_real_article_in_three_languages(
+    question: str, sentence: str, en: str, bg: str, ru: str
+) -> None:
+    fact = facts.find(question, sentence)
+    assert fact is not None
+    assert sentence[fact.start : fact.end] == fact.text  # a span of the article, exactly
+    assert [facts.say(fact, lang) for lang in ("en", "bg", "ru")] == [en, bg, ru]
+
+
+def test_no_fact_of_the_kind_asked_for_is_none() -> None:
+    assert facts.find("How many delegates came?", "автор: Юлия Полонская") is None
+    assert facts.find("Who wrote the article?", SUMMITS) is None
+    assert facts.say(None, "en") == ""
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [("пет хиляди", 5000), ("осемдесет и две", 82), ("около шестстотин", 600), ("1 200", 1200), ("пет", 5)],
+)
+def test_bulgarian_number_words(words: str, value: int) -> None:
+    assert facts.number_value(words) == value
+
+
+def test_number_words_are_not_names() -> None:
+    assert facts.number_value("Астана") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "en", "ru"),
+    [
+        ("Душанбе", "Dushanbe", "Душанбе"),
+        ("Самарканд", "Samarkand", "Самарканд"),
+        ("Юлия Полонская", "Yuliya Polonskaya", "Юлия Полонская"),
+    ],
+)
+def test_names_in_the_readers_alphabet(name: str, en: str, ru: str) -> None:
+    assert facts.name(name, "en") == en
+    assert facts.name(name, "ru") == ru
+
+
+def test_skeletons_match_a_name_across_alphabets() -> None:
+    assert facts.skeleton("Tokayev") == facts.skeleton("Токаев")
+    assert facts.skeleton("Dushanbe") == facts.skeleton("Душанбе")
+    assert facts.skeleton("Berlin") != facts.skeleton("Душанбе")
+
+
+def test_names_skip_common_sentence_starts() -> None:
+    assert facts.names("The summit was in Dushanbe with Tokayev.") == ["Dushanbe", "Tokayev"]
