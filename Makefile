@@ -69,7 +69,8 @@ soak: setup-dev
 bench: setup-dev
 	$(BIN)/python bench/retrieval.py
 	$(BIN)/python bench/build.py
-	$(BIN)/python bench/answers.py
+	$(BIN)/python bench/threads.py --load
+	$(BIN)/python bench/designs.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/baselines.py
 	$(BIN)/python bench/scale.py

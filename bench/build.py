@@ -32,12 +32,12 @@ import httpx
 
 from bench import synthetic
 from bench.common import ROOT, Report, percentiles, rss_mb
-from index.build import build_index
-from index.store import Store
 from core.articles import default_article
-from index.embeddings import ArticleEmbeddings, make_embedder
 from core.settings import Settings
 from core.types import Article
+from index.build import build_index
+from index.embeddings import ArticleEmbeddings, make_embedder
+from index.store import Store
 
 
 def main() -> None:

@@ -108,8 +108,8 @@ def model_cache(data_dir: Path) -> Path:
     Prompt states are kept apart from the default cache's, so that a benchmark never prunes
     the states another process is using.
     """
-    from rag.local_model import MODEL_FILE
     from core.settings import Settings
+    from rag.local_model import MODEL_FILE
 
     shared = Settings().cache_dir
     cache = data_dir / "cache"

@@ -19,9 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import Report, percentiles, questions
+from core.settings import Settings
 from rag.pipeline import Pipeline
 from rag.retrieval import StageTimes
-from core.settings import Settings
 
 GOAL_P50_MS = 25.0
 

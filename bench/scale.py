@@ -37,14 +37,14 @@ import numpy as np
 
 from bench import synthetic
 from bench.common import Report, dir_mb, percentiles, questions, rss_mb
-from index.build import build_index
-from index.store import Store
 from core.articles import default_article
-from rag.bm25 import BM25
-from index.embeddings import E5Embeddings, make_embedder
-from rag.retrieval import HybridRetriever, StageTimes
 from core.settings import Settings
 from core.types import Article, Chunk
+from index.build import build_index
+from index.embeddings import E5Embeddings, make_embedder
+from index.store import Store
+from rag.bm25 import BM25
+from rag.retrieval import HybridRetriever, StageTimes
 
 EMBED_SAMPLE = 128  # chunks embedded for real to measure the CPU embedder's throughput
 # Estimate (not measured): multilingual-e5-small costs ~47 MFLOP per token (12 layers, hidden

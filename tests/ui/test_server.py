@@ -6,7 +6,9 @@ uvicorn server on loopback. Nothing is mocked: the queue is filled by taking rea
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -25,6 +27,8 @@ from rag.pipeline import Pipeline
 from ui.server import create_app
 
 SUMMIT = "When was the CA–Russia summit?"
+SUMMIT_EVIDENCE = "„ЦА – Русия“ на 9 октомври в Душанбе"  # the article's sentence, as cited
+CYRILLIC = re.compile("[\u0400-\u04ff]")
 FOREIGN = "http://evil.example"
 
 
@@ -75,14 +79,31 @@ def test_ask_returns_a_cited_answer(client: TestClient, article) -> None:
     assert answer["citations"], answer
     for c in answer["citations"]:
         assert article.text[c["start"] : c["end"]] == c["quote"]
-    assert "Душанбе" in answer["answer"]
+    # short, in the reader's language, the date cited; the quote is the article's own sentence
+    assert "9 October" in answer["answer"] and "[1]" in answer["answer"], answer["answer"]
+    assert not CYRILLIC.search(answer["answer"]), answer["answer"]
+    first = next(c for c in answer["citations"] if c["n"] == 1)
+    assert SUMMIT_EVIDENCE in first["quote"]
+    cited = next(p for p in answer["passages"] if p["n"] == 1)  # [1] is the passage quoted
+    assert cited["chunk_id"] == first["chunk_id"]
+    assert cited["start"] <= first["start"] < first["end"] <= cited["end"]
+
+
+def test_the_answer_is_in_the_readers_language(client: TestClient) -> None:
+    answer = client.post("/api/ask", json={"question": "Кога беше срещата на върха ЦА–Русия?"}).json()
+    assert answer["language"] == "bg" and not answer["abstained"]
+    assert "9 октомври" in answer["answer"] and "[1]" in answer["answer"], answer["answer"]
+    assert "October" not in answer["answer"]
 
 
 def test_follow_up_uses_the_history(client: TestClient) -> None:
     history = [{"role": "user", "content": SUMMIT}, {"role": "assistant", "content": "On 9 October [1]."}]
     response = client.post("/api/ask", json={"question": "And where was it held?", "history": history})
     assert response.status_code == 200
-    assert SUMMIT in response.json()["standalone_question"]
+    answer = response.json()
+    assert SUMMIT in answer["standalone_question"]
+    # the question now asked is "where": the place, not the date the first question asked for
+    assert "Dushanbe" in answer["answer"], answer["answer"]
 
 
 def test_stream_sends_sources_then_tokens_then_the_answer(client: TestClient) -> None:
@@ -95,10 +116,52 @@ def test_stream_sends_sources_then_tokens_then_the_answer(client: TestClient) ->
     assert set(kinds[1:-1]) == {"token"}
     sources, answer = stream[0][1], stream[-1][1]
     assert sources["standalone_question"] == SUMMIT
-    assert [p["chunk_id"] for p in sources["passages"]] == [p["chunk_id"] for p in answer["passages"]]
+    # the sources are the retrieved passages in retrieval order; the answer carries the same
+    # ones, renumbered so that the passage it quotes is [1]
+    retrieved = client.post("/api/retrieve", json={"question": SUMMIT}).json()["passages"]
+    assert [p["chunk_id"] for p in sources["passages"]] == [p["chunk_id"] for p in retrieved]
+    assert sorted(p["chunk_id"] for p in sources["passages"]) == sorted(
+        p["chunk_id"] for p in answer["passages"]
+    )
+    assert [p["n"] for p in answer["passages"]] == list(range(1, len(answer["passages"]) + 1))
+    quoted = next(c for c in answer["citations"] if c["n"] == 1)
+    assert answer["passages"][0]["chunk_id"] == quoted["chunk_id"] and SUMMIT_EVIDENCE in quoted["quote"]
     assert "".join(data["text"] for kind, data in stream if kind == "token") == answer["answer"]
+    assert "9 October" in answer["answer"]
     plain = client.post("/api/ask", json={"question": SUMMIT}).json()
     assert without_timings(answer) == without_timings(plain)
+
+
+SCRIPTED = (
+    "The CA–Russia summit was held on 9 October [1]. "
+    "It was held on 8 October [1]. "  # a wrong number: the checks must drop it
+    "It took place in Dushanbe [1]."
+)
+
+
+def test_the_stream_shows_only_checked_model_sentences(own_pipeline) -> None:
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    from rag.backends import ChatBackend
+
+    scripted = own_pipeline(backend="local", rate_limit_per_minute=10_000)
+    model = GenericFakeChatModel(messages=itertools.repeat(AIMessage(SCRIPTED)))
+    scripted.backends.register(ChatBackend("local", model, "passage", timeout_s=30))
+    client = TestClient(create_app(scripted, scripted.settings))
+    response = client.post("/api/ask/stream", json={"question": SUMMIT})
+    assert response.status_code == 200
+    stream = events(response.text)
+    assert stream[0][0] == "sources" and stream[-1][0] == "answer"
+    answer = stream[-1][1]
+    tokens = [data["text"] for kind, data in stream if kind == "token"]
+    assert answer["backend"] == "local" and not answer["abstained"] and not answer["notice"], answer
+    assert len(tokens) >= 2, tokens  # sentence by sentence, each once it has passed
+    assert "".join(tokens) == answer["answer"]
+    assert "9 October" in answer["answer"] and "Dushanbe" in answer["answer"], answer["answer"]
+    assert not any("8 October" in t for t in tokens), tokens
+    assert "8 October" not in answer["answer"]
+    assert any(SUMMIT_EVIDENCE in c["quote"] for c in answer["citations"]), answer["citations"]
 
 
 def test_articles_and_one_article(client: TestClient, article) -> None:
@@ -138,10 +201,15 @@ def test_retrieve_returns_passages_and_stage_timings(client: TestClient, article
     timings = body["timings"]
     assert set(timings) >= {"embed_ms", "dense_ms", "bm25_ms", "fusion_ms", "total_ms"}
     assert all(v >= 0 for v in timings.values())
-    # the same passages the answer is built from, by default top_k of them
+    # the same passages the answer is built from, by default top_k of them (the answer puts the
+    # one it quotes first, so only the order may differ)
     default = client.post("/api/retrieve", json={"question": SUMMIT, "article_id": article.id}).json()
     answer = client.post("/api/ask", json={"question": SUMMIT}).json()
-    assert [p["chunk_id"] for p in default["passages"]] == [p["chunk_id"] for p in answer["passages"]]
+    assert len(default["passages"]) == len(answer["passages"])
+    assert sorted(p["chunk_id"] for p in default["passages"]) == sorted(
+        p["chunk_id"] for p in answer["passages"]
+    )
+    assert [p["n"] for p in default["passages"]] == list(range(1, len(default["passages"]) + 1))
 
 
 BAD_RETRIEVES = [
@@ -166,17 +234,13 @@ def test_bad_retrieve_requests_are_refused_with_json(client: TestClient, body, s
 
 
 def test_retrieve_has_the_api_guards_but_not_the_answer_queue(
-    pipeline: Pipeline, ui_settings: Settings
+    pipeline: Pipeline, ui_settings: Settings, busy
 ) -> None:
     app = create_app(pipeline, ui_settings.with_(rate_limit_per_minute=2, queue_size=0))
     client = TestClient(app)
-    running = app.state.service.queue.join()
-    assert running.try_start()  # the model is busy and nobody may wait: asking is refused...
-    try:
+    with busy(app.state.service.queue):  # every worker busy and nobody may wait: asking is refused...
         assert_error(client.post("/api/ask", json={"question": SUMMIT}), 503, "QueueFull")
         assert client.post("/api/retrieve", json={"question": SUMMIT}).status_code == 200  # ...retrieving not
-    finally:
-        running.finish()
     assert_error(client.post("/api/retrieve", json={"question": SUMMIT}), 429, "RateLimited")
     foreign = client.post("/api/retrieve", json={"question": SUMMIT}, headers={"Origin": FOREIGN})
     assert_error(foreign, 403, "OriginRefused")
@@ -268,32 +332,30 @@ def test_rate_limit_answers_429_with_retry_after(pipeline: Pipeline, ui_settings
     assert client.get("/healthz").status_code == 200  # health checks are never limited
 
 
-def test_a_full_queue_answers_503_busy_at_once(pipeline: Pipeline, ui_settings: Settings) -> None:
-    busy = create_app(pipeline, ui_settings.with_(queue_size=1))
-    queue = busy.state.service.queue
-    running, waiting = queue.join(), None
+def test_a_full_queue_answers_503_busy_at_once(pipeline: Pipeline, ui_settings: Settings, busy) -> None:
+    full = create_app(pipeline, ui_settings.with_(queue_size=1))
+    queue = full.state.service.queue
+    waiting = None
     try:
-        assert running.try_start()
-        waiting = queue.join()  # the one place in line is taken
-        client = TestClient(busy)
-        for path in ("/api/ask", "/api/ask/stream"):
-            response = client.post(path, json={"question": SUMMIT})
-            body = assert_error(response, 503, "QueueFull")
-            assert "busy" in body["message"] and int(response.headers["retry-after"]) >= 1
+        with busy(queue):
+            waiting = queue.join()  # every worker busy and the one place in line taken
+            assert not waiting.try_start()
+            client = TestClient(full)
+            for path in ("/api/ask", "/api/ask/stream"):
+                response = client.post(path, json={"question": SUMMIT})
+                body = assert_error(response, 503, "QueueFull")
+                assert "busy" in body["message"] and int(response.headers["retry-after"]) >= 1
     finally:
-        running.finish()
         if waiting:
             waiting.finish()
-    assert TestClient(busy).post("/api/ask", json={"question": SUMMIT}).status_code == 200
+    assert TestClient(full).post("/api/ask", json={"question": SUMMIT}).status_code == 200
 
 
 def test_waiting_requests_see_their_place_in_line(
-    pipeline: Pipeline, ui_settings: Settings, start_server
+    pipeline: Pipeline, ui_settings: Settings, start_server, busy
 ) -> None:
     app = create_app(pipeline, ui_settings.with_(queue_size=2))
     url = start_server(app)
-    running = app.state.service.queue.join()
-    assert running.try_start()
     seen: list[str] = []
     first_queue_event = threading.Event()
 
@@ -305,11 +367,9 @@ def test_waiting_requests_see_their_place_in_line(
                     first_queue_event.set()
 
     reader = threading.Thread(target=read)
-    reader.start()
-    try:
+    with busy(app.state.service.queue):
+        reader.start()
         assert first_queue_event.wait(timeout=30), seen
-    finally:
-        running.finish()
     reader.join(timeout=60)
     stream = events("\n".join(seen) + "\n\n")
     kinds = [kind for kind, _ in stream]
