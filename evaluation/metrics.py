@@ -223,7 +223,8 @@ def answer_language(response: str, expected: str) -> float | None:
     if not _script_fits(own, expected):
         return 0.0
     if len(re.findall(r"[^\W\d_]+", own)) <= 4:  # "30 August – 3 September": too short to tell apart
-        return 1.0 if expected not in ("bg", "ru") else float(language.detect(own, expected) == expected)
+        other = {"bg": "ru", "ru": "bg"}.get(expected)  # short Cyrillic: wrong only if clearly the other
+        return 0.0 if other and language.detect(own, expected) == other else 1.0
     return 1.0 if language.detect(own, "?") in (expected, "?") else 0.0
 
 

@@ -51,7 +51,7 @@ class Answerer:
         self, draft: Answer, article: Article, backend: str, turns: Sequence[Turn]
     ) -> Iterator[str | Answer]:
         """Verified text pieces as they are ready, then the final Answer (whose text they make up)."""
-        found = evidence.gather(draft.standalone_question, draft.passages, self.ranker)
+        found = evidence.gather(draft.standalone_question, draft.passages, self.ranker, draft.question)
         draft = replace(draft, passages=found.passages)
         t = self.thresholds
         if found.best is None or found.score < t.min_score:
@@ -97,7 +97,9 @@ class Answerer:
                 )
             else:
                 yield replace(
-                    present.short(draft, found, article), notice=message("fallback", draft.language)
+                    present.short(draft, found, article),
+                    backend="extractive",
+                    notice=message("fallback", draft.language),
                 )
             return
         if shown:
@@ -106,4 +108,4 @@ class Answerer:
             yield present.abstain(draft, article)
         else:
             notice = message("closest" if refused else "unchecked", draft.language)
-            yield replace(present.short(draft, found, article), notice=notice)
+            yield replace(present.short(draft, found, article), backend="extractive", notice=notice)

@@ -95,7 +95,8 @@ def latin_names(text: str, ctx: Context) -> Verdict:
     return Verdict("edit", edited, "latin_names: Cyrillic names written in Latin letters")
 
 
-_CYRILLIC_RUN = re.compile(r"[\u0400-\u04ff][\u0400-\u04ff\w-]*(?:\s+[\u0400-\u04ff][\u0400-\u04ff\w-]*)*")
+_CYRILLIC_NAME = re.compile(r"\b[А-ЯЁ][\u0400-\u04ff-]*")
+_CYRILLIC_RUN = re.compile(r"[А-ЯЁ][\u0400-\u04ff-]*(?:\s+[А-ЯЁ][\u0400-\u04ff-]*)*")  # capitalised: names
 
 
 def markers(text: str, ctx: Context) -> Verdict:
@@ -155,6 +156,8 @@ def reader_language(text: str, ctx: Context) -> Verdict:
     sentence mostly in Cyrillic; for Bulgarian or Russian, one mostly in Latin letters or in the
     other of the two (the small model slips into the article's Bulgarian when asked in Russian)."""
     plain = citations.strip_quoted(_plain(text))
+    if ctx.language == "en":  # names in Cyrillic are mended by latin_names; other words are not
+        plain = _CYRILLIC_NAME.sub(" ", plain)
     letters = [ch for ch in plain if ch.isalpha()]
     if len(letters) < 8:
         return keep(text)
@@ -186,8 +189,8 @@ CHECKS: tuple[Check, ...] = (
     numbers,
     months,
     names,
-    latin_names,
     reader_language,
+    latin_names,
     planted,
 )
 
@@ -278,7 +281,7 @@ def _name_keys(text: str) -> set[str]:
     out = set()
     for word in re.findall(r"[^\W\d_]{2,}", text):
         key = facts.skeleton(word)
-        out.add(key[:3] if len(key) >= 2 else facts.transliterate(word.lower()))
+        out.add(key[:4] if len(key) >= 2 else facts.transliterate(word.lower()))
     return out
 
 

@@ -143,7 +143,7 @@ def strip_quoted(text: str) -> str:
     """The text without its quotations (what a reader reads in the answer's own words).
 
     >>> strip_quoted('The article says: „Срещата се проведе в Душанбе“ [1].')
-    'The article says:  [1].'
+    'The article says:   [1].'
     """
     return _QUOTED.sub(" ", text)
 

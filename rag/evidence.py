@@ -38,12 +38,18 @@ class Evidence:
         return self.ranked[0].score if self.ranked else 0.0
 
 
-def gather(question: str, passages: Sequence[Passage], ranker: SentenceRanker) -> Evidence:
-    """Rank the sentences, put the passage of the best one first, and find the fact asked for."""
+def gather(
+    question: str, passages: Sequence[Passage], ranker: SentenceRanker, asked_now: str | None = None
+) -> Evidence:
+    """Rank the sentences, put the passage of the best one first, and find the fact asked for.
+
+    ``question`` is the standalone question (a follow-up joined to the one before it);
+    ``asked_now`` the reader's latest words, which say what kind of fact is wanted ("And where?").
+    """
     ranked = [p for p in ranker.rank(question, passages) if not injection.instruction_like(p.text)]
-    asked = facts.kind(question)
+    asked = facts.kind(asked_now if asked_now is not None else question)
     if asked:  # the sentence whose fact sits among the question's words beats a slightly closer one
-        typed = [(p, facts.best(question, p.text)) for p in ranked[:TYPED_AMONG]]
+        typed = [(p, facts.best(question, p.text, asked)) for p in ranked[:TYPED_AMONG]]
         near = [(p, f[1]) for p, f in typed if f is not None and p.score >= ranked[0].score - TYPED_WITHIN]
         if near:
             chosen = max(near, key=lambda pair: (pair[1], pair[0].score))[0]
@@ -56,7 +62,7 @@ def gather(question: str, passages: Sequence[Passage], ranker: SentenceRanker) -
     by_n = {p.n: p for p in passages}
     renumbered = tuple(replace(by_n[old], n=number[old]) for old in order)
     picks = tuple(replace(p, n=number[p.n]) for p in ranked)
-    fact = facts.find(question, picks[0].text) if asked else None
+    fact = facts.find(question, picks[0].text, asked) if asked else None
     return Evidence(renumbered, picks, fact, asked)
 
 

@@ -153,6 +153,13 @@ _NAME = re.compile(r"(?<![\w„])(?:[А-ЯЁA-Z][\w’'-]*(?:\s+(?:бен|ал|�
 _PLACE = re.compile(r"\b(?:в|във)\s+((?:[А-ЯЁ][\w-]*)(?:\s+[А-ЯЁ][\w-]*)*)")
 
 
+_ASKING = set(
+    "when where which what who whom how many much was were did does the and "
+    "кога къде кой коя кои какво колко беше бяха ли се "
+    "когда где какой какая кто сколько был была были прошёл прошел".split()
+)  # question words: they name no event, so they anchor nothing
+
+
 @dataclass(frozen=True)
 class Fact:
     """A span of ``sentence`` that answers a question of ``kind``."""
@@ -196,20 +203,24 @@ def spans(sentence: str, of: Kind) -> list[Fact]:
     return []
 
 
-def find(question: str, sentence: str) -> Fact | None:
+def find(question: str, sentence: str, of: Kind | None = None) -> Fact | None:
     """The span of ``sentence`` that answers ``question`` (see ``best``)."""
-    found = best(question, sentence)
+    found = best(question, sentence, of)
     return found[0] if found else None
 
 
-def best(question: str, sentence: str) -> tuple[Fact, int] | None:
+def best(question: str, sentence: str, of: Kind | None = None) -> tuple[Fact, int] | None:
     """The span of the kind asked for whose neighbourhood (the words since the previous
     candidate, and the two words after it) shares most words with the question, and how many
     it shares: an event is named before its date, a count before or after its noun."""
-    found = spans(sentence, kind(question))
+    found = spans(sentence, kind(question) if of is None else of)
     if not found:
         return None
-    asked = [_keys(w) for w in re.findall(r"\w+", question) if len(w) > 2 or w.isupper()]
+    asked = [
+        _keys(w)
+        for w in re.findall(r"\w+", question)
+        if w.lower() not in _ASKING and (len(w) > 2 or w.isupper())
+    ]
 
     def shared(text: str) -> int:  # how many of the question's words the text has, in any spelling
         keys = _keys(text)
@@ -230,7 +241,7 @@ def _keys(text: str) -> set[str]:
     """Words of ``text`` as cross-alphabet keys (BM25 terms and consonant skeletons)."""
     words = [w for w in re.findall(r"\w+", text) if len(w) > 2 or w.isupper()]
     words += [bg for w in words for bg in _native().get(w.lower(), ())]
-    return set(terms(" ".join(words))) | {"k:" + skeleton(w) for w in words if len(skeleton(w)) >= 2}
+    return set(terms(" ".join(words))) | {"k:" + skeleton(w) for w in words if len(skeleton(w)) >= 3}
 
 
 def number_value(text: str) -> int | None:

@@ -134,5 +134,8 @@ def reattribute(sentence: str, ctx: checks.Context, passages: tuple[Passage, ...
     by_n = {p.n: p for p in passages}
     if cited[0] not in by_n or _support_in(sentence, cited[0], by_n[cited[0]], ctx) is not None:
         return sentence
-    other = next((p.n for p in passages if p.n != cited[0] and _support_in(sentence, p.n, p, ctx)), None)
-    return sentence if other is None else re.sub(rf"\[{cited[0]}\]", f"[{other}]", sentence)
+    for p in passages:
+        moved = re.sub(rf"\[{cited[0]}\]", f"[{p.n}]", sentence)
+        if p.n != cited[0] and _support_in(moved, p.n, p, ctx) is not None:
+            return moved
+    return sentence

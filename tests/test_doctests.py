@@ -14,9 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("core", "index", "rag", "evaluation", "ui")
-KNOWN_BAD: dict[str, str] = {
-    "rag.citations": "rag/citations.py strip_quoted doctest expects two spaces, the code leaves three",
-}
+KNOWN_BAD: dict[str, str] = {}
 
 
 def modules() -> list[str]:

@@ -112,12 +112,6 @@ def test_a_sentence_in_the_readers_language_is_kept() -> None:
     assert checks.reader_language(bulgarian, ctx("en")).action == "reject"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in rag/checks.py: latin_names (now before reader_language in CHECKS) transliterates "
-    "every Cyrillic word, so a whole Bulgarian sentence in an English answer becomes "
-    "'Sreshtata na varha beshe provedena v Dushanbe [1].' and is shown",
-)
 def test_a_sentence_not_in_the_readers_language_is_rejected() -> None:
     bulgarian = "Срещата на върха беше проведена в Душанбе [1]."
     assert checks.run(bulgarian, ctx("en")).check == "reader_language"
@@ -155,10 +149,5 @@ def test_transliteration_leaves_the_articles_quotations_as_they_are() -> None:
     assert verdict.text == "It was held in Dushanbe, „на 9 октомври в Душанбе“ [1]."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="weakness in rag/checks.py names() + facts.skeleton(): 'Berlin' and 'април' share the "
-    "voicing-blind key 'prl' (3-consonant prefix), so a city the passage never names passes",
-)
 def test_a_name_is_not_accepted_for_a_month_word_that_sounds_alike() -> None:
     assert checks.run("It was held in Berlin [1].", ctx()).action == "reject"

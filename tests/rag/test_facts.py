@@ -41,26 +41,11 @@ def test_the_kind_of_fact_a_question_asks_for(question: str, kind: str) -> None:
     assert facts.kind(question) == kind
 
 
-RUSSIA_REGRESSION = pytest.mark.xfail(
-    strict=True,
-    reason="regression in rag/facts.py find()/best() (rewritten during this session): the Russian "
-    "question 'Когда был саммит ЦА – Россия?' now picks '17 юни 2025 г.' (the CA–China summit) "
-    "instead of '9 октомври'; it passed with the earlier find()",
-)
-
-
 @pytest.mark.parametrize(
     ("question", "sentence", "en", "bg", "ru"),
     [
         ("When was the CA–Russia summit?", SUMMITS, "9 October", "9 октомври", "9 октября"),
-        pytest.param(
-            "Когда был саммит ЦА – Россия?",
-            SUMMITS,
-            "9 October",
-            "9 октомври",
-            "9 октября",
-            marks=RUSSIA_REGRESSION,
-        ),
+        ("Когда был саммит ЦА – Россия?", SUMMITS, "9 October", "9 октомври", "9 октября"),
         ("When was the EU–CA summit?", SUMMITS, "4 April", "4 април", "4 апреля"),
         (
             "Кога беше срещата на върха „ЦА – Китай“?",

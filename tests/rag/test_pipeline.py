@@ -50,15 +50,7 @@ def assert_quotes_are_exact(answer: Answer, article) -> None:
     [
         (WHEN, "en", "9 October [1].", RUSSIA),
         ("Кога беше срещата на върха ЦА – Русия?", "bg", "9 октомври [1].", RUSSIA),
-        pytest.param(
-            "Когда был саммит ЦА – Россия?",
-            "ru",
-            "9 октября [1].",
-            RUSSIA,
-            marks=pytest.mark.xfail(
-                strict=True, reason="rag/facts.py find() regression: see tests/rag/test_facts.py"
-            ),
-        ),
+        ("Когда был саммит ЦА – Россия?", "ru", "9 октября [1].", RUSSIA),
         (WHERE, "en", "Dushanbe [1].", "Душанбе"),
     ],
 )
@@ -120,11 +112,6 @@ def test_follow_up_is_made_standalone(pipeline) -> None:
     assert any("Душанбе" in p.text for p in answer.passages)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in rag/evidence.py gather(): the kind of fact is read from the standalone question, "
-    "which starts with the earlier 'When ...?', so 'And where was it held?' is answered with the date",
-)
 def test_a_follow_up_asks_for_its_own_kind_of_fact(pipeline) -> None:
     history = [Turn("user", WHEN), Turn("assistant", "9 October [1].")]
     answer = pipeline.ask("And where was it held?", history, backend="extractive")
@@ -316,12 +303,6 @@ def test_a_bug_in_a_chat_model_is_not_hidden_as_a_service_failure(pipeline) -> N
         pipeline.ask(WHEN, backend="local")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rag/answering.py: a fallback answer (model unavailable) keeps backend='openai' although "
-    "no model sentence is in it; the extractive path sets backend='extractive' (README: 'gives the "
-    "extractive answer')",
-)
 def test_a_fallback_answer_names_the_extractive_backend(pipeline) -> None:
     pipeline.backends.register(ChatBackend("openai", _Unreachable(messages=iter([])), "passages", 30))
     assert pipeline.ask(WHEN, backend="openai").backend == "extractive"

@@ -106,11 +106,6 @@ def test_a_marker_that_is_supported_stays_where_it_is() -> None:
     assert reattribute("It was held in London [1].", CTX, PASSAGES) == "It was held in London [1]."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in rag/verify.py reattribute(): it checks the other passage p with the sentence still "
-    "citing [old], against a context keyed by p.n, so the cited text is empty and no marker ever moves",
-)
 def test_a_misnumbered_marker_moves_to_the_one_passage_that_supports_it() -> None:
     assert reattribute("The article was written by Yuliya Polonskaya [1].", CTX, PASSAGES) == (
         "The article was written by Yuliya Polonskaya [2]."
