@@ -76,7 +76,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if pipeline is not None:
         from core.progress import tqdm_progress
 
-        pipeline.warm_up(tqdm_progress, load_model=settings.backend != "extractive" or args.judge)
+        uses_model = (args.backend or settings.backend) != "extractive" or args.judge
+        pipeline.warm_up(tqdm_progress, load_model=uses_model, passages="wait")
     out = Path(args.out)
     try:
         result = runner.run(examples, target, out, config, args.resume, judge, progress=not args.quiet)

@@ -86,6 +86,15 @@ class ChatBackend:
         except (openai.APIError, httpx.HTTPError, ConnectionError, TimeoutError) as err:
             raise BackendUnavailable(f"the {self.name} model failed: {type(err).__name__}: {err}") from err
 
+    def warm_passage(self, key: str, messages: list[BaseMessage]) -> bool:
+        """Evaluate and save the state of a prompt prefix ending with passage ``key``, unless it
+        is saved already; True when it was computed now."""
+        if self.states is None or self.states.saved(key):
+            return False
+        for _ in self.stream(messages, cache_key=key):
+            break
+        return True
+
     def warm(self, messages: list[BaseMessage]) -> None:
         """Have the server evaluate (and keep) the fixed prefix before the first question."""
         for _ in self.model.bind(max_tokens=1).stream(messages):

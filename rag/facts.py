@@ -153,11 +153,14 @@ _NAME = re.compile(r"(?<![\w„])(?:[А-ЯЁA-Z][\w’'-]*(?:\s+(?:бен|ал|�
 _PLACE = re.compile(r"\b(?:в|във)\s+((?:[А-ЯЁ][\w-]*)(?:\s+[А-ЯЁ][\w-]*)*)")
 
 
-_ASKING = set(
-    "when where which what who whom how many much was were did does the and "
-    "кога къде кой коя кои какво колко беше бяха ли се "
-    "когда где какой какая кто сколько был была были прошёл прошел".split()
-)  # question words: they name no event, so they anchor nothing
+_ASKING = set(  # question words: they name no event, so they anchor nothing
+    re.findall(
+        r"\w+",
+        "when where which what who whom how many much was were did does the and "
+        "кога къде кой коя кои какво колко беше бяха ли се "
+        "когда где какой какая кто сколько был была были прошёл прошел",
+    )
+)
 
 
 @dataclass(frozen=True)

@@ -73,8 +73,12 @@ class Pipeline:
         build_index(self.store, self.embedder, [default_article()], self.settings, **kwargs)
         return True
 
-    def warm_up(self, progress: ProgressFactory | None = None, load_model: bool = True) -> None:
-        """Build the index if missing and load everything a first question needs."""
+    def warm_up(
+        self, progress: ProgressFactory | None = None, load_model: bool = True, passages: str = "no"
+    ) -> None:
+        """Build the index if missing and load everything a first question needs; ``passages``
+        ("no", "wait" or "background") also has the local model evaluate and save every
+        passage's prompt state, so that no question pays for its passage (~5 s each)."""
         self.ensure_index(progress)
         language.warm()
         bm25 = self.retriever.bm25()
@@ -86,7 +90,23 @@ class Pipeline:
                 self.backends.get(name).warm(prompting.fixed_messages())
             except ArticleQAError as err:
                 log.warning("%s backend unavailable, answers will be extractive: %s", name, err)
+            else:
+                if passages == "wait":
+                    self.warm_passages(name)
+                elif passages == "background":
+                    threading.Thread(target=self.warm_passages, args=(name,), daemon=True).start()
         self._ready = True
+
+    def warm_passages(self, backend: str) -> int:
+        """Save the model's state after each indexed passage (once per machine); how many now."""
+        chat = self.backends.get(backend)
+        done = 0
+        try:
+            for chunk in self.retriever.bm25().chunks:
+                done += chat.warm_passage(chunk.id, prompting.passage_prefix(chunk.text))
+        except ArticleQAError as err:  # the model went away: questions evaluate their passage
+            log.warning("stopped saving passage states: %s", err)
+        return done
 
     def ready(self) -> bool:
         """True once ``warm_up`` has finished."""

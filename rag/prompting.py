@@ -56,6 +56,14 @@ def fixed_messages() -> list[BaseMessage]:
     return [SystemMessage(prompts.render("system")), *examples]
 
 
+def passage_prefix(text: str) -> list[BaseMessage]:
+    """The start of every ``passage`` prompt whose passage [1] is ``text``: what its saved state holds."""
+    return [
+        *fixed_messages(),
+        HumanMessage(prompts.load("answer_user").split("{sources}")[0] + f"[1] {mask(text)}"),
+    ]
+
+
 def render_sources(layout: str, evidence: Evidence, budget: int = EVIDENCE_TOKENS) -> str:
     """The numbered sources block (orders planted in the article masked).
 

@@ -107,7 +107,7 @@ class AnswerService:
             if self.pipeline.ensure_index(self._tracking(progress)):
                 log.info("built the search index")
             self.detail = "loading the model"
-            self.pipeline.warm_up(self._tracking(progress))
+            self.pipeline.warm_up(self._tracking(progress), passages="background")
             self.detail = "ready"
             message = "ready"
         except Exception as err:  # any failure must show on /healthz, not kill a thread silently
