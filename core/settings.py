@@ -24,6 +24,26 @@ def default_data_dir() -> Path:
 
 
 @dataclass(frozen=True)
+class Tuning:
+    """The answer stage's thresholds and weights, in one place (README, "Tuning").
+
+    Fitted on ``evaluation/data/calibration.jsonl`` (``bench/tune.py``), never on the test split.
+    """
+
+    min_score: float = 0.80  # best sentence score below which the article is judged silent
+    trust_refusal_below: float = 0.90  # a model refusal stands unless the best sentence scores this
+    abstain_without_fact: bool = True  # "when"/"where"/"how many" and no such fact nearby: abstain
+    quote_min_score: float = 0.80  # the no-model answer quotes no sentence scoring below this
+    second_within: float = 0.015  # ... and a second sentence only this close to the best
+    lexical_bonus: float = 0.012  # ranking: per name or number shared with the question (up to 4)
+    answer_type_bonus: float = 0.03  # ranking: a sentence holding the kind of fact asked for
+    typed_among: int = 4  # evidence: best-ranked sentences that may hold the fact asked for
+    typed_within: float = 0.04  # ... when this close to the best sentence's score
+    others_within: float = 0.02  # "passage" prompt: another passage's best sentence when this close
+    evidence_tokens: int = 120  # "sentence" prompt: the sentences' budget, cl100k tokens
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every knob of article-qa, with its default."""
 
@@ -55,6 +75,7 @@ class Settings:
     rate_limit_per_minute: int = 30
     queue_size: int = 64
     admin_token: str = field(default="", repr=False)
+    tuning: Tuning = field(default_factory=Tuning)
     trusted_proxies: tuple[str, ...] = ()  # addresses / networks whose X-Forwarded-For is believed
 
     def __post_init__(self) -> None:
@@ -105,6 +126,8 @@ class Settings:
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
         for f in fields(cls):
+            if f.name == "tuning":  # code, not environment: README, "Tuning"
+                continue
             raw = env.get(PREFIX + f.name.upper())
             if raw is None or raw == "":
                 continue

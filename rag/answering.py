@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from core.errors import BackendUnavailable
+from core.settings import Tuning
 from core.types import Answer, Article, Turn
 from prompts import message
 from rag import checks, conversation, evidence, present, prompting
@@ -28,32 +29,21 @@ from rag.verify import Checked, verified
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """The answer stage's tuning (fitted on the calibration split; README, "Tuning")."""
-
-    min_score: float = 0.80  # best sentence score below which the article is judged silent
-    trust_refusal_below: float = 0.90  # a model refusal stands unless the best sentence scores this
-    abstain_without_fact: bool = True  # "when"/"where"/"how many" with no such fact: abstain
-
-
 class Answerer:
     """Turns retrieved passages into a checked answer, streaming only verified text."""
 
-    def __init__(
-        self, ranker: SentenceRanker, backends: Backends, thresholds: Thresholds | None = None
-    ) -> None:
+    def __init__(self, ranker: SentenceRanker, backends: Backends, tuning: Tuning | None = None) -> None:
         self.ranker = ranker
         self.backends = backends
-        self.thresholds = thresholds or Thresholds()
+        self.tuning = tuning or Tuning()
 
     def stream(
         self, draft: Answer, article: Article, backend: str, turns: Sequence[Turn]
     ) -> Iterator[str | Answer]:
         """Verified text pieces as they are ready, then the final Answer (whose text they make up)."""
-        found = evidence.gather(draft.standalone_question, draft.passages, self.ranker, draft.question)
+        t = self.tuning
+        found = evidence.gather(draft.standalone_question, draft.passages, self.ranker, draft.question, t)
         draft = replace(draft, passages=found.passages)
-        t = self.thresholds
         if found.best is None or found.score < t.min_score:
             yield present.abstain(draft, article)
             return
@@ -61,7 +51,7 @@ class Answerer:
             yield present.abstain(draft, article)
             return
         if backend == "extractive":
-            yield replace(present.short(draft, found, article), backend="extractive")
+            yield replace(present.short(draft, found, article, t), backend="extractive")
             return
         shown: list[Checked] = []
         refused = False
@@ -73,6 +63,7 @@ class Answerer:
                 draft.language,
                 found,
                 conversation.recent(turns, chars=prompting.HISTORY_CHARS),
+                t,
             )
             ctx = checks.Context(
                 draft.language, {p.n: p.text for p in found.passages}, draft.standalone_question, article.text
@@ -97,7 +88,7 @@ class Answerer:
                 )
             else:
                 yield replace(
-                    present.short(draft, found, article),
+                    present.short(draft, found, article, t),
                     backend="extractive",
                     notice=message("fallback", draft.language),
                 )
@@ -108,4 +99,4 @@ class Answerer:
             yield present.abstain(draft, article)
         else:
             notice = message("closest" if refused else "unchecked", draft.language)
-            yield replace(present.short(draft, found, article), backend="extractive", notice=notice)
+            yield replace(present.short(draft, found, article, t), backend="extractive", notice=notice)

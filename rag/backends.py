@@ -91,9 +91,10 @@ class ChatBackend:
         is saved already; True when it was computed now."""
         if self.states is None or self.states.saved(key):
             return False
-        for _ in self.stream(messages, cache_key=key):
-            break
-        return True
+        with self.states.slot(key) as slot:  # one token, to the end: then the state is saved
+            for _ in self._stream(messages, {"id_slot": slot, "cache_prompt": True, "max_tokens": 1}):
+                pass
+        return self.states.saved(key)
 
     def warm(self, messages: list[BaseMessage]) -> None:
         """Have the server evaluate (and keep) the fixed prefix before the first question."""

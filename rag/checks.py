@@ -287,4 +287,4 @@ def _name_keys(text: str) -> set[str]:
 
 def _translated(word: str, cited: str) -> bool:
     """True when the glossary's Bulgarian form of ``word`` occurs in the cited text."""
-    return any(bg in cited for bg in facts._native().get(word.lower(), ()))
+    return any(bg in cited for bg in facts.native().get(word.lower(), ()))

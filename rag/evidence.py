@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from core.settings import Tuning
 from core.types import Passage
 from rag import facts, injection
 from rag.extractive import Pick, SentenceRanker
@@ -39,18 +40,25 @@ class Evidence:
 
 
 def gather(
-    question: str, passages: Sequence[Passage], ranker: SentenceRanker, asked_now: str | None = None
+    question: str,
+    passages: Sequence[Passage],
+    ranker: SentenceRanker,
+    asked_now: str | None = None,
+    tuning: Tuning | None = None,
 ) -> Evidence:
     """Rank the sentences, put the passage of the best one first, and find the fact asked for.
 
     ``question`` is the standalone question (a follow-up joined to the one before it);
     ``asked_now`` the reader's latest words, which say what kind of fact is wanted ("And where?").
     """
+    tuning = tuning or Tuning()
     ranked = [p for p in ranker.rank(question, passages) if not injection.instruction_like(p.text)]
     asked = facts.kind(asked_now if asked_now is not None else question)
     if asked:  # the sentence whose fact sits among the question's words beats a slightly closer one
-        typed = [(p, facts.best(question, p.text, asked)) for p in ranked[:TYPED_AMONG]]
-        near = [(p, f[1]) for p, f in typed if f is not None and p.score >= ranked[0].score - TYPED_WITHIN]
+        typed = [(p, facts.best(question, p.text, asked)) for p in ranked[: tuning.typed_among]]
+        near = [
+            (p, f[1]) for p, f in typed if f is not None and p.score >= ranked[0].score - tuning.typed_within
+        ]
         if near:
             chosen = max(near, key=lambda pair: (pair[1], pair[0].score))[0]
             ranked.remove(chosen)
@@ -64,7 +72,3 @@ def gather(
     picks = tuple(replace(p, n=number[p.n]) for p in ranked)
     fact = facts.find(question, picks[0].text, asked) if asked else None
     return Evidence(renumbered, picks, fact, asked)
-
-
-TYPED_AMONG = 4  # how many of the best-ranked sentences may hold the fact asked for
-TYPED_WITHIN = 0.04  # how far below the best sentence's score such a sentence may be

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.settings import Tuning
 from core.types import Passage
 from index.embeddings import ArticleEmbeddings
 from rag.bm25 import terms
@@ -22,10 +23,6 @@ from rag.citations import sentences
 
 # Cosine similarity (e5, query vs passage role) below which the best sentence is judged not
 # to answer the question; calibrated on the gold set (see README, "Evaluation").
-MIN_SIMILARITY = 0.80
-LEXICAL_BONUS = 0.012
-SECOND_WITHIN = 0.015
-ANSWER_TYPE_BONUS = 0.03
 _CACHE = 20_000
 _MONTHS = (
     r"january|february|march|april|may|june|july|august|september|october|november|december"
@@ -62,8 +59,9 @@ class Pick:
 class SentenceRanker:
     """Ranks passage sentences against a question; sentence vectors are cached."""
 
-    def __init__(self, embedder: ArticleEmbeddings) -> None:
+    def __init__(self, embedder: ArticleEmbeddings, tuning: Tuning | None = None) -> None:
         self.embedder = embedder
+        self.tuning = tuning or Tuning()
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -107,19 +105,20 @@ class SentenceRanker:
         scores = []
         for text, sim in zip(texts, sims, strict=True):
             shared = len(asked & set(terms(text)))
-            typed = ANSWER_TYPE_BONUS if any(w.search(text) for w in wanted) else 0.0
-            scores.append(sim + LEXICAL_BONUS * min(shared, 4) + typed)
+            typed = self.tuning.answer_type_bonus if any(w.search(text) for w in wanted) else 0.0
+            scores.append(sim + self.tuning.lexical_bonus * min(shared, 4) + typed)
         return sims, scores
 
 
-def choose(picks: Sequence[Pick]) -> list[Pick]:
+def choose(picks: Sequence[Pick], tuning: Tuning | None = None) -> list[Pick]:
     """The best sentence, and the runner-up when it is nearly as good; [] means abstain."""
-    if not picks or picks[0].score < MIN_SIMILARITY:
+    tuning = tuning or Tuning()
+    if not picks or picks[0].score < tuning.quote_min_score:
         return []
     best = picks[0]
     chosen = [best]
     for other in picks[1:3]:
-        if other.score >= best.score - SECOND_WITHIN and other.text != best.text:
+        if other.score >= best.score - tuning.second_within and other.text != best.text:
             chosen.append(other)
             break
     return chosen

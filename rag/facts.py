@@ -14,12 +14,25 @@ Latin system for English; Cyrillic stays Cyrillic for Russian).
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from rag.bm25 import terms
+from rag.names import glossary, name, names, native, skeleton, transliterate
+
+__all__ = [
+    "Fact",
+    "best",
+    "find",
+    "glossary",
+    "kind",
+    "name",
+    "names",
+    "number_value",
+    "say",
+    "skeleton",
+    "spans",
+]
+__all__ += ["transliterate"]
 
 Kind = str  # "when" | "where" | "count" | "who" | ""
 
@@ -149,7 +162,6 @@ _QUALIFIERS = {
     "повече от": ("more than", "более"),
     "до": ("up to", "до"),
 }
-_NAME = re.compile(r"(?<![\w„])(?:[А-ЯЁA-Z][\w’'-]*(?:\s+(?:бен|ал|ибн|де|фон|ван|[А-ЯЁA-Z])[\w’'-]*)*)")
 _PLACE = re.compile(r"\b(?:в|във)\s+((?:[А-ЯЁ][\w-]*)(?:\s+[А-ЯЁ][\w-]*)*)")
 
 
@@ -179,9 +191,9 @@ def kind(question: str) -> Kind:
     >>> kind("Кога Токаев посети Япония?"), kind("Сколько делегатов?"), kind("Why?")
     ('when', 'count', '')
     """
-    for name, pattern in _KINDS:
+    for asked, pattern in _KINDS:
         if pattern.search(question):
-            return name
+            return asked
     return ""
 
 
@@ -243,7 +255,7 @@ def best(question: str, sentence: str, of: Kind | None = None) -> tuple[Fact, in
 def _keys(text: str) -> set[str]:
     """Words of ``text`` as cross-alphabet keys (BM25 terms and consonant skeletons)."""
     words = [w for w in re.findall(r"\w+", text) if len(w) > 2 or w.isupper()]
-    words += [bg for w in words for bg in _native().get(w.lower(), ())]
+    words += [bg for w in words for bg in native().get(w.lower(), ())]
     return set(terms(" ".join(words))) | {"k:" + skeleton(w) for w in words if len(skeleton(w)) >= 3}
 
 
@@ -330,136 +342,3 @@ def _say_date(text: str, language: str) -> str:
     for i, month in enumerate(_BG_MONTHS):
         out = re.sub(rf"\b{month}\b", months[i], out)
     return out
-
-
-@cache
-def _exonyms() -> dict[str, dict[str, str]]:
-    raw = (resources.files("rag") / "data" / "exonyms.toml").read_text(encoding="utf-8")
-    return tomllib.loads(raw)
-
-
-@cache
-def _native() -> dict[str, tuple[str, ...]]:
-    """Reader-language word -> the article's words for it (the glossary read backwards)."""
-    out: dict[str, list[str]] = {}
-    for table in _exonyms().values():
-        for bg, said in table.items():
-            for word in re.findall(r"\w+", said):
-                if word[0].isupper() and (len(word) > 2 or word.isupper()):
-                    out.setdefault(word.lower(), []).extend(re.findall(r"\w+", bg))
-    return {k: tuple(v) for k, v in out.items()}
-
-
-_LATIN = dict(
-    zip(
-        "абвгдежзийклмнопрстуфхцчшщъьюяыэё",
-        [
-            "a",
-            "b",
-            "v",
-            "g",
-            "d",
-            "e",
-            "zh",
-            "z",
-            "i",
-            "y",
-            "k",
-            "l",
-            "m",
-            "n",
-            "o",
-            "p",
-            "r",
-            "s",
-            "t",
-            "u",
-            "f",
-            "h",
-            "ts",
-            "ch",
-            "sh",
-            "sht",
-            "a",
-            "y",
-            "yu",
-            "ya",
-            "y",
-            "e",
-            "yo",
-        ],
-        strict=True,
-    )
-)
-
-
-def transliterate(text: str) -> str:
-    """Cyrillic to Latin letters (Bulgaria's official system), other characters as they are.
-
-    >>> transliterate("Юлия Полонская"), transliterate("Щучинск")
-    ('Yuliya Polonskaya', 'Shtuchinsk')
-    """
-    out = []
-    for ch in text:
-        low = ch.lower()
-        latin = _LATIN.get(low)
-        if latin is None:
-            out.append(ch)
-        else:
-            out.append(latin.capitalize() if ch != low else latin)
-    return "".join(out)
-
-
-def glossary(language: str) -> dict[str, str]:
-    """The article's (Bulgarian) forms of well-known names -> their usual form in ``language``."""
-    return dict(_exonyms().get(language, {}))
-
-
-def name(text: str, language: str) -> str:
-    """A name as a reader of ``language`` writes it: the glossary's form, else transliterated."""
-    table = _exonyms().get(language, {})
-    key = text.strip()
-    if key in table:
-        return table[key]
-    if language == "ru":
-        return key
-    return " ".join(table.get(w, transliterate(w)) for w in key.split())
-
-
-def skeleton(word: str) -> str:
-    """A spelling-blind key for comparing a name across alphabets: Latin consonants only,
-    voiced and voiceless ones alike.
-
-    >>> skeleton("Abdullah") == skeleton("Абдала"), skeleton("Tokayev") == skeleton("Токаев")
-    (True, True)
-    """
-    latin = transliterate(word.lower())
-    latin = latin.replace("ph", "f").replace("ck", "k").replace("c", "k").replace("q", "k").replace("x", "ks")
-    latin = latin.replace("w", "v").replace("j", "zh").replace("kh", "h").replace("dh", "d")
-    consonants = re.sub(r"[^bdfgklmnprstvz]", "", latin.replace("h", ""))
-    consonants = consonants.translate(_UNVOICED)  # "President" and "президент" sound alike
-    return re.sub(r"(.)\1+", r"\1", consonants)
-
-
-_UNVOICED = str.maketrans("bdgvz", "ptkfs")
-
-
-def names(text: str) -> list[str]:
-    """Capitalised words and runs of them, sentence starts excluded unless they are names."""
-    out = []
-    for m in _NAME.finditer(text):
-        start = m.start()
-        head = text[:start].rstrip()
-        sentence_start = not head or head[-1] in ".!?\n:" or head.endswith(("—", "–"))
-        if sentence_start and m.group(0).split()[0].lower() in _COMMON_STARTS:
-            continue
-        out.append(m.group(0))
-    return out
-
-
-_COMMON_STARTS = {
-    "the", "in", "on", "at", "it", "this", "that", "he", "she", "they", "there", "according", "during",
-    "after", "before", "by", "from", "with", "as", "a", "an", "yes", "no", "kazakhstan's", "its",
-    "в", "на", "по", "през", "от", "той", "тя", "те", "това", "според", "да", "не", "статията",
-    "он", "она", "они", "это", "согласно", "во", "с", "со", "нет", "статье", "статья",
-}  # fmt: skip

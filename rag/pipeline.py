@@ -54,9 +54,9 @@ class Pipeline:
         self.embedder = embedder or make_embedder(self.settings.embedder)
         self.store = Store(self.settings, self.embedder.model_name, self.embedder.dim)
         self.retriever = HybridRetriever(self.store, self.embedder, self.settings.candidates)
-        self.ranker = extractive.SentenceRanker(self.embedder)
+        self.ranker = extractive.SentenceRanker(self.embedder, self.settings.tuning)
         self.backends = Backends(self.settings)
-        self.answerer = Answerer(self.ranker, self.backends)
+        self.answerer = Answerer(self.ranker, self.backends, self.settings.tuning)
         self._articles: dict[str, Article] = {}
         self._articles_generation = ""
         self._lock = threading.Lock()

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from core.articles import paragraph_at, paragraphs
+from core.settings import Tuning
 from core.types import Answer, Article, Citation
 from prompts import message
 from rag import facts
@@ -28,7 +29,7 @@ def abstain(draft: Answer, article: Article | None) -> Answer:
     return replace(draft, answer=text, abstained=True, citations=())
 
 
-def short(draft: Answer, evidence: Evidence, article: Article) -> Answer:
+def short(draft: Answer, evidence: Evidence, article: Article, tuning: Tuning | None = None) -> Answer:
     """The answer without a model: the fact in the reader's language, or the best sentences quoted."""
     by_n = {p.n: p for p in evidence.passages}
     if evidence.fact is not None and evidence.best is not None:
@@ -38,7 +39,7 @@ def short(draft: Answer, evidence: Evidence, article: Article) -> Answer:
         cite = _citation(article, by_n[best.n].chunk_id, by_n[best.n].start, best)
         text = f"{said} [{best.n}]."  # the quote is the citation's, shown with the sources
         return replace(draft, answer=text, citations=(cite,), passages=evidence.passages, abstained=False)
-    picks = choose(list(evidence.ranked))
+    picks = choose(list(evidence.ranked), tuning)
     if not picks:
         return replace(abstain(draft, article), passages=evidence.passages)
     cites = tuple(_citation(article, by_n[p.n].chunk_id, by_n[p.n].start, p) for p in picks)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 import prompts
+from core.settings import Tuning
 from core.tokens import count_tokens
 from core.types import Turn
 from rag import facts
@@ -31,9 +32,7 @@ if TYPE_CHECKING:
 
 ABSTAIN_TOKEN = "NOT_IN_ARTICLE"
 LAYOUTS = ("passage", "sentence", "passages")
-EVIDENCE_TOKENS = 120  # the "sentence" layout's sentences together (cl100k tokens)
 EVIDENCE_CANDIDATES = 6  # ranked sentences considered for the "sentence" layout
-OTHERS_WITHIN = 0.02  # "passage" layout: another passage's best sentence joins when this close
 HISTORY_CHARS = 200  # each earlier turn in the prompt, clipped
 
 
@@ -64,7 +63,7 @@ def passage_prefix(text: str) -> list[BaseMessage]:
     ]
 
 
-def render_sources(layout: str, evidence: Evidence, budget: int = EVIDENCE_TOKENS) -> str:
+def render_sources(layout: str, evidence: Evidence, tuning: Tuning | None = None) -> str:
     """The numbered sources block (orders planted in the article masked).
 
     - ``passage``: passage 1 (the one holding the best sentence) whole, then the best sentence
@@ -72,6 +71,7 @@ def render_sources(layout: str, evidence: Evidence, budget: int = EVIDENCE_TOKEN
     - ``sentence``: only the best sentences within ``budget`` tokens, by passage, in text order;
     - ``passages``: every passage whole (remote endpoints, where prompt processing is cheap).
     """
+    tuning = tuning or Tuning()
     if layout == "passages":
         return "\n\n".join(f"[{p.n}] {mask(p.text)}" for p in evidence.passages)
     if layout == "passage":
@@ -82,7 +82,7 @@ def render_sources(layout: str, evidence: Evidence, budget: int = EVIDENCE_TOKEN
             if (
                 best is not None
                 and best.text not in first.text
-                and best.score >= evidence.score - OTHERS_WITHIN
+                and best.score >= evidence.score - tuning.others_within
             ):
                 others.append(f"[{p.n}] {mask(best.text)}")
         return "\n".join([f"[{first.n}] {mask(first.text)}", *others])
@@ -91,7 +91,7 @@ def render_sources(layout: str, evidence: Evidence, budget: int = EVIDENCE_TOKEN
         used = 0
         for pick in evidence.ranked[:EVIDENCE_CANDIDATES]:
             cost = count_tokens(pick.text)
-            if chosen and used + cost > budget:
+            if chosen and used + cost > tuning.evidence_tokens:
                 continue
             chosen.append(pick)
             used += cost
@@ -117,6 +117,7 @@ def build(
     language: str,
     evidence: Evidence,
     history: Sequence[Turn] = (),
+    tuning: Tuning | None = None,
 ) -> Prompt:
     """Messages for one question: the fixed messages, earlier turns, then sources and question."""
     earlier: list[BaseMessage] = [
@@ -124,7 +125,7 @@ def build(
     ]
     user = prompts.render(
         "answer_user",
-        sources=render_sources(layout, evidence),
+        sources=render_sources(layout, evidence, tuning),
         question=question,
         hint=hint(evidence, language),
         language=language_name(language),

@@ -48,9 +48,11 @@ class SlotStates:
         slot = self._free.get()
         try:
             restored = self.saved(key) and self._action(slot, "restore", key)
-            yield slot
-            if not restored:
-                self._action(slot, "save", key)
+            try:
+                yield slot
+            finally:  # also when the reader's stream stopped early (the answer was long enough)
+                if not restored:
+                    self._action(slot, "save", key)
         finally:
             self._free.put(slot)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.extractive import MIN_SIMILARITY, choose
+from core.settings import Tuning
+from rag.extractive import choose
 
 
 @pytest.mark.parametrize(
@@ -32,6 +33,6 @@ def test_choose_abstains_below_the_threshold(pipeline) -> None:
     assert choose([]) == []
     question = "When was the CA–Russia summit?"
     picks = pipeline.ranker.rank(question, pipeline.retrieve(question))
-    assert picks[0].score >= MIN_SIMILARITY
+    assert picks[0].score >= Tuning().quote_min_score
     assert choose(picks)[0] == picks[0]
     assert len(choose(picks)) <= 2

@@ -7,10 +7,11 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 import prompts
+from core.settings import Tuning
 from core.tokens import count_tokens
 from core.types import Turn
 from rag import evidence
-from rag.prompting import ABSTAIN_TOKEN, EVIDENCE_TOKENS, LAYOUTS, build, fixed_messages, hint, render_sources
+from rag.prompting import ABSTAIN_TOKEN, LAYOUTS, build, fixed_messages, hint, render_sources
 
 SUMMIT = "When was the CA–Russia summit?"
 
@@ -83,7 +84,7 @@ def test_sentence_layout_is_tight_and_keeps_passage_numbers(pipeline) -> None:
     assert "9 октомври в Душанбе" in sources
     assert sources.startswith("[1] ")
     best = found.ranked[0]
-    assert count_tokens(sources) <= max(EVIDENCE_TOKENS, count_tokens(best.text)) + 20
+    assert count_tokens(sources) <= max(Tuning().evidence_tokens, count_tokens(best.text)) + 20
     assert len(sources) < sum(len(p.text) for p in found.passages)
 
 

@@ -39,7 +39,7 @@ def schema(own_pipeline):
     from ui.server import create_app
 
     pipeline = own_pipeline(admin_token=TOKEN, rate_limit_per_minute=1_000_000)
-    for name, layout in (("local", "evidence"), ("openai", "passages")):  # scripted: no 1 GB model here
+    for name, layout in (("local", "passage"), ("openai", "passages")):  # scripted: no 1 GB model here
         model = GenericFakeChatModel(messages=itertools.cycle([AIMessage(reply) for reply in REPLIES]))
         pipeline.backends.register(ChatBackend(name, model, layout, timeout_s=30))
     return schemathesis.openapi.from_asgi("/openapi.json", create_app(pipeline, pipeline.settings))

@@ -1,0 +1,148 @@
+"""Names across alphabets: the glossary of well-known names, transliteration, and the
+consonant skeletons that let a name in the reader's language be matched to the article's.
+
+    >>> name("Абу Даби", "en"), name("Юлия Полонская", "en"), name("Будапеща", "ru")
+    ('Abu Dhabi', 'Yuliya Polonskaya', 'Будапешт')
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from importlib import resources
+
+_NAME = re.compile(r"(?<![\w„])(?:[А-ЯЁA-Z][\w’'-]*(?:\s+(?:бен|ал|ибн|де|фон|ван|[А-ЯЁA-Z])[\w’'-]*)*)")
+
+
+@cache
+def _exonyms() -> dict[str, dict[str, str]]:
+    raw = (resources.files("rag") / "data" / "exonyms.toml").read_text(encoding="utf-8")
+    return tomllib.loads(raw)
+
+
+@cache
+def native() -> dict[str, tuple[str, ...]]:
+    """Reader-language word -> the article's words for it (the glossary read backwards)."""
+    out: dict[str, list[str]] = {}
+    for table in _exonyms().values():
+        for bg, said in table.items():
+            for word in re.findall(r"\w+", said):
+                if word[0].isupper() and (len(word) > 2 or word.isupper()):
+                    out.setdefault(word.lower(), []).extend(re.findall(r"\w+", bg))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+_LATIN = dict(
+    zip(
+        "абвгдежзийклмнопрстуфхцчшщъьюяыэё",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "h",
+            "ts",
+            "ch",
+            "sh",
+            "sht",
+            "a",
+            "y",
+            "yu",
+            "ya",
+            "y",
+            "e",
+            "yo",
+        ],
+        strict=True,
+    )
+)
+
+
+def transliterate(text: str) -> str:
+    """Cyrillic to Latin letters (Bulgaria's official system), other characters as they are.
+
+    >>> transliterate("Юлия Полонская"), transliterate("Щучинск")
+    ('Yuliya Polonskaya', 'Shtuchinsk')
+    """
+    out = []
+    for ch in text:
+        low = ch.lower()
+        latin = _LATIN.get(low)
+        if latin is None:
+            out.append(ch)
+        else:
+            out.append(latin.capitalize() if ch != low else latin)
+    return "".join(out)
+
+
+def glossary(language: str) -> dict[str, str]:
+    """The article's (Bulgarian) forms of well-known names -> their usual form in ``language``."""
+    return dict(_exonyms().get(language, {}))
+
+
+def name(text: str, language: str) -> str:
+    """A name as a reader of ``language`` writes it: the glossary's form, else transliterated."""
+    table = _exonyms().get(language, {})
+    key = text.strip()
+    if key in table:
+        return table[key]
+    if language == "ru":
+        return key
+    return " ".join(table.get(w, transliterate(w)) for w in key.split())
+
+
+def skeleton(word: str) -> str:
+    """A spelling-blind key for comparing a name across alphabets: Latin consonants only,
+    voiced and voiceless ones alike.
+
+    >>> skeleton("Abdullah") == skeleton("Абдала"), skeleton("Tokayev") == skeleton("Токаев")
+    (True, True)
+    """
+    latin = transliterate(word.lower())
+    latin = latin.replace("ph", "f").replace("ck", "k").replace("c", "k").replace("q", "k").replace("x", "ks")
+    latin = latin.replace("w", "v").replace("j", "zh").replace("kh", "h").replace("dh", "d")
+    consonants = re.sub(r"[^bdfgklmnprstvz]", "", latin.replace("h", ""))
+    consonants = consonants.translate(_UNVOICED)  # "President" and "президент" sound alike
+    return re.sub(r"(.)\1+", r"\1", consonants)
+
+
+_UNVOICED = str.maketrans("bdgvz", "ptkfs")
+
+
+def names(text: str) -> list[str]:
+    """Capitalised words and runs of them, sentence starts excluded unless they are names."""
+    out = []
+    for m in _NAME.finditer(text):
+        start = m.start()
+        head = text[:start].rstrip()
+        sentence_start = not head or head[-1] in ".!?\n:" or head.endswith(("—", "–"))
+        if sentence_start and m.group(0).split()[0].lower() in _COMMON_STARTS:
+            continue
+        out.append(m.group(0))
+    return out
+
+
+_COMMON_STARTS = {
+    "the", "in", "on", "at", "it", "this", "that", "he", "she", "they", "there", "according", "during",
+    "after", "before", "by", "from", "with", "as", "a", "an", "yes", "no", "kazakhstan's", "its",
+    "в", "на", "по", "през", "от", "той", "тя", "те", "това", "според", "да", "не", "статията",
+    "он", "она", "они", "это", "согласно", "во", "с", "со", "нет", "статье", "статья",
+}  # fmt: skip
