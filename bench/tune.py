@@ -1,4 +1,4 @@
-"""Fit the answer stage's thresholds (``core.settings.Tuning``) on the calibration split, never on the test split.
+"""Fit the answer stage's thresholds (``core.settings.Tuning``) on the calibration split only.
 
 Prints, for each candidate ``min_score``, with and without ``abstain_without_fact``, the
 abstention recall and false-refusal rate over evaluation/data/calibration.jsonl, and the value
