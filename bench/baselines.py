@@ -15,7 +15,6 @@ Writes its tables to bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import tempfile
 import time
@@ -35,17 +34,6 @@ from index.embeddings import ArticleEmbeddings, make_embedder
 from rag.pipeline import Pipeline
 
 K = 3
-# LangChain's classic chat prompt of the "stuff" question-answering chain
-STUFF_SYSTEM = (
-    "Use the following pieces of context to answer the user's question. \n"
-    "If you don't know the answer, just say that you don't know, don't try to make up an answer.\n"
-    "----------------\n{context}"
-)
-DONT_KNOW = re.compile(
-    r"don'?t know|do not know|not (?:mentioned|provided|specified)|no information|does not (?:say|mention)"
-    r"|не знам|не се (?:споменава|казва)|няма информация|не знаю|нет информации|не (?:указано|упоминается)",
-    re.IGNORECASE,
-)
 
 
 def main() -> None:

@@ -52,11 +52,12 @@ def result_row(
     ranking: Sequence[tuple[int, int]],
     k: int,
     error: str = "",
+    retracted: bool | None = None,
 ) -> dict[str, Any]:
     """One results.jsonl row (an error row has an empty response and no passages)."""
     answer = answer or Answer(example.question, "", example.language, False, (), (), "")
     cited = [(c.start, c.end) for c in answer.citations]
-    scores = scoring.score(example, answer.answer, answer.abstained, ranking, cited, k)
+    scores = scoring.score(example, answer.answer, answer.abstained, ranking, cited, k, retracted)
     return {
         "id": example.id,
         "language": example.language,
@@ -158,7 +159,7 @@ def _ask(example: Example, target: Target, k: int, judge: Judge | None) -> dict[
     except RowError as err:
         return result_row(example, None, [], k, error=str(err) or type(err).__name__)
     ranking = target.ranking(example, answer)
-    row = result_row(example, answer, ranking, k)
+    row = result_row(example, answer, ranking, k, retracted=getattr(target, "retracted", None))
     if judge:
         row["scores"][scoring.JUDGED] = judge.faithfulness(answer)
     row["wall_ms"] = round((time.perf_counter() - started) * 1000, 2)

@@ -19,6 +19,7 @@ NDCG_AT = 10
 LATENCIES = ("retrieval", "first_token", "total")
 ANSWER = ("exact_match", "f1", "answer_accuracy")
 LANGUAGE = "answer_language"
+RETRACTION = "retraction_rate"  # streamed text that differs from the final answer (must be 0)
 CITATION = ("citation_precision", "citation_recall")
 ABSTENTION = ("abstention_precision", "abstention_recall", "false_refusal_rate")
 JUDGED = "faithfulness"
@@ -37,12 +38,21 @@ def latency_names() -> tuple[str, ...]:
 def metric_names(k: int, judged: bool = False) -> tuple[str, ...]:
     """Every metric a run reports, in report order."""
     judge = (JUDGED,) if judged else ()
-    return (*retrieval_names(k), *ANSWER, LANGUAGE, *CITATION, *judge, *ABSTENTION, *latency_names())
+    return (
+        *retrieval_names(k),
+        *ANSWER,
+        LANGUAGE,
+        RETRACTION,
+        *CITATION,
+        *judge,
+        *ABSTENTION,
+        *latency_names(),
+    )
 
 
 def lower_is_better(name: str) -> bool:
     """True for rates of failure and latencies."""
-    return name == "false_refusal_rate" or name.startswith("latency_")
+    return name in ("false_refusal_rate", RETRACTION) or name.startswith("latency_")
 
 
 def score(
@@ -52,10 +62,12 @@ def score(
     ranking: Sequence[Span],
     cited: Sequence[Span],
     k: int,
+    retracted: bool | None = None,
 ) -> dict[str, float | None]:
     """The per-row scores of one answer (None where a metric does not apply to the row)."""
     out: dict[str, float | None] = dict.fromkeys((*retrieval_names(k), *ANSWER, *CITATION))
     out[LANGUAGE] = metrics.answer_language(response, example.language)
+    out[RETRACTION] = None if retracted is None else float(retracted)
     if not example.answerable:
         return out
     evidence = list(example.spans)
@@ -76,7 +88,14 @@ def score(
 def aggregate(rows: Sequence[dict[str, Any]], k: int, judged: bool = False) -> dict[str, float | None]:
     """The named metrics over result rows (as written to results.jsonl)."""
     out: dict[str, float | None] = {}
-    for name in (*retrieval_names(k), *ANSWER, LANGUAGE, *CITATION, *((JUDGED,) if judged else ())):
+    for name in (
+        *retrieval_names(k),
+        *ANSWER,
+        LANGUAGE,
+        RETRACTION,
+        *CITATION,
+        *((JUDGED,) if judged else ()),
+    ):
         out[name] = metrics.mean([r["scores"].get(name) for r in rows])
     out.update(metrics.abstention([(bool(r["answerable"]), bool(r["abstained"])) for r in rows]))
     for stage in LATENCIES:

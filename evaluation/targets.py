@@ -11,7 +11,7 @@ import time
 from typing import Any, Protocol
 
 from core.errors import ArticleQAError
-from core.types import Answer
+from core.types import Answer, AnswerEvent, TokenEvent
 from evaluation.dataset import Example
 from evaluation.metrics import Span
 from evaluation.scoring import NDCG_AT
@@ -52,13 +52,26 @@ class InProcess:
         self.pipeline = pipeline
         self.backend = backend
         self.article_id = article_id
+        self.retracted: bool | None = None  # of the last answer: streamed text != final text
 
     def ask(self, example: Example) -> Answer:
-        """Ask ``Pipeline.ask``; bad input becomes a RowError."""
+        """Stream ``Pipeline.stream`` as a reader would; bad input becomes a RowError."""
+        shown: list[str] = []
+        final: Answer | None = None
         try:
-            return self.pipeline.ask(example.question, example.history, self.backend, self.article_id)
+            for event in self.pipeline.stream(
+                example.question, example.history, self.backend, self.article_id
+            ):
+                if isinstance(event, TokenEvent):
+                    shown.append(event.text)
+                elif isinstance(event, AnswerEvent):
+                    final = event.answer
         except ArticleQAError as err:
             raise RowError(str(err)) from err
+        if final is None:
+            raise RowError("the pipeline gave no answer")
+        self.retracted = "".join(shown) != final.answer
+        return final
 
     def ranking(self, example: Example, answer: Answer) -> list[Span]:
         """A fresh retrieval, ``NDCG_AT`` deep, of the question the answer was retrieved with."""

@@ -65,11 +65,14 @@ def test_end_to_end_rows(pipeline: Any, subset: list[Example], tmp_path: Path) -
     assert by_id["en-001"]["scores"]["recall@3"] == 1.0
     assert by_id["en-001"]["reference"] == "9 October"
     assert by_id["en-fu-01"]["history"][0]["role"] == "user"
-    # unanswerable rows have no answer or retrieval scores, only the abstention flag and the
-    # language the reply is written in (the abstention is said in the reader's language)
+    # unanswerable rows have no answer or retrieval scores, only the abstention flag, the
+    # language the reply is written in (the abstention is said in the reader's language) and
+    # whether the streamed text was the final one
     unanswerable = by_id["en-na-01"]["scores"]
-    assert all(v is None for name, v in unanswerable.items() if name != "answer_language")
+    streamed = ("answer_language", "retraction_rate")
+    assert all(v is None for name, v in unanswerable.items() if name not in streamed)
     assert unanswerable["answer_language"] == 1.0
+    assert all(r["scores"]["retraction_rate"] == 0.0 for r in rows)  # nothing shown was taken back
     for row in rows:
         article = pipeline.article("kazakhstan-diplomacy-2025").text
         for c in row["citations"]:
