@@ -69,7 +69,10 @@ class Answerer:
                 draft.language, {p.n: p.text for p in found.passages}, draft.standalone_question, article.text
             )
             for checked in verified(
-                chat.stream(prompt.messages), ctx, found.passages, {article.id: article.text}
+                chat.stream(prompt.messages, cache_key=found.passages[0].chunk_id),
+                ctx,
+                found.passages,
+                {article.id: article.text},
             ):
                 if not checked.shown:
                     log.info(
