@@ -21,7 +21,7 @@ from core.errors import BackendUnavailable
 from core.settings import Tuning
 from core.types import Answer, Article, Turn
 from prompts import message
-from rag import checks, conversation, evidence, present, prompting
+from rag import checks, conversation, evidence, facts, present, prompting
 from rag.backends import Backends
 from rag.extractive import SentenceRanker
 from rag.verify import Checked, verified
@@ -47,7 +47,7 @@ class Answerer:
         if found.best is None or found.score < t.min_score:
             yield present.abstain(draft, article)
             return
-        if t.abstain_without_fact and found.kind and found.fact is None:
+        if t.abstain_without_fact and found.kind in facts.STATED and found.fact is None:
             yield present.abstain(draft, article)
             return
         if backend == "extractive":

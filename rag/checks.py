@@ -20,7 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from rag import citations, facts, injection, language, leaks
+from rag import citations, dates, facts, injection, language, leaks
+from rag.numbers import numbers_in
 from rag.prompting import ABSTAIN_TOKEN
 
 Action = Literal["keep", "edit", "reject"]
@@ -121,8 +122,8 @@ def quotes(text: str, ctx: Context) -> Verdict:
 def numbers(text: str, ctx: Context) -> Verdict:
     """Reject a number that the cited passages (or the question) do not contain."""
     cited = _cited(text, ctx)
-    known = {str(v) for v in _numbers_in(cited)} | {str(v) for v in _numbers_in(ctx.question)}
-    for value in _numbers_in(_plain(text)):
+    known = {str(v) for v in numbers_in(cited)} | {str(v) for v in numbers_in(ctx.question)}
+    for value in numbers_in(_plain(text)):
         if str(value) not in known:
             return Verdict("reject", text, f"numbers: {value} is not in the cited passage")
     return keep(text)
@@ -130,8 +131,8 @@ def numbers(text: str, ctx: Context) -> Verdict:
 
 def months(text: str, ctx: Context) -> Verdict:
     """Reject a month that the cited passages do not name."""
-    cited = _months_in(_cited(text, ctx)) | _months_in(ctx.question)
-    for month in _months_in(_plain(text)):
+    cited = dates.months_in(_cited(text, ctx)) | dates.months_in(ctx.question)
+    for month in dates.months_in(_plain(text)):
         if month not in cited:
             return Verdict("reject", text, f"months: month {month} is not in the cited passage")
     return keep(text)
@@ -144,7 +145,7 @@ def names(text: str, ctx: Context) -> Verdict:
     known = _name_keys(cited) | _name_keys(ctx.question)
     for name in facts.names(_plain(text)):
         for word in re.findall(r"[^\W\d_]{3,}", name):
-            if _months_in(word):
+            if dates.months_in(word):
                 continue  # months have their own check
             if not _name_keys(word) & known and not _translated(word, cited):
                 return Verdict("reject", text, f"names: {word!r} is not in the cited passage")
@@ -216,32 +217,6 @@ _REFUSAL = re.compile(
     r"|не (?:упоминается|сказано|говорится|указан)|нет (?:информации|данных)",
     re.IGNORECASE,
 )
-_EN_MONTHS = [m.lower() for m in facts._EN_MONTHS]
-_MONTH_STEMS = [
-    (i + 1, stem)
-    for i, stems in enumerate(
-        zip(
-            _EN_MONTHS,
-            [m[:3] for m in facts._BG_MONTHS],
-            [
-                "январ",
-                "феврал",
-                "март",
-                "апрел",
-                "ма",
-                "июн",
-                "июл",
-                "август",
-                "сентябр",
-                "октябр",
-                "ноябр",
-                "декабр",
-            ],
-            strict=True,
-        )
-    )
-    for stem in stems
-]
 
 
 def _plain(text: str) -> str:
@@ -250,29 +225,6 @@ def _plain(text: str) -> str:
 
 def _cited(text: str, ctx: Context) -> str:
     return "\n".join(ctx.passages[n] for n in citations.parse_markers(text) if n in ctx.passages)
-
-
-def _numbers_in(text: str) -> set[int]:
-    """Numbers written in digits (``5,000``, ``19–20`` as two) or in Bulgarian words."""
-    out = {int(re.sub(r"[\s,.]", "", m)) for m in re.findall(r"\d{1,3}(?:[,\s]\d{3})+(?!\d)|\d+", text)}
-    for m in facts._NUMBER.finditer(text):
-        value = facts.number_value(m.group(0))
-        if value is not None:
-            out.add(value)
-    return out
-
-
-def _months_in(text: str) -> set[int]:
-    low = text.lower()
-    found = set()
-    for number, stem in _MONTH_STEMS:
-        if stem == "ма":
-            if re.search(r"\b(?:май|мая|мае|may)\b", low):
-                found.add(5)
-            continue
-        if re.search(rf"\b{stem}", low):
-            found.add(number)
-    return found
 
 
 def _name_keys(text: str) -> set[str]:

@@ -24,6 +24,18 @@ _FOLLOW_UP = re.compile(
 )
 
 
+_NEW_TOPIC = re.compile(  # the reader says the subject changes
+    r"^\W*(by the way|another question|a different question|now a different question|new question"
+    r"|change of topic|друг въпрос|нов въпрос|между другото|другой вопрос|новый вопрос|кстати)\b",
+    re.IGNORECASE,
+)
+_THE_ARTICLE = re.compile(  # "this article" points at the article, not at the last answer
+    r"\b(this|the) (article|piece|review|text|story|publication)\b"
+    r"|\b(тази|това|този) (статия|материал|текст|обзор|публикация)\b"
+    r"|\b(эт(?:а|ой|у|от|ом)) (стать[яиюе]|материал[ае]?|текст[ае]?|обзор[ае]?|публикаци[яиюе])\b",
+    re.IGNORECASE,
+)
+
 _QUESTION_WORDS = {
     "when", "where", "who", "whom", "what", "which", "why", "how", "many", "much", "and", "then", "else",
     "кога", "къде", "кой", "коя", "кое", "кои", "какво", "защо", "как", "колко", "а", "и", "още",
@@ -32,9 +44,15 @@ _QUESTION_WORDS = {
 
 
 def is_follow_up(question: str, history: Sequence[Turn]) -> bool:
-    """True when ``question`` probably needs the conversation to be understood."""
-    if not any(t.role == "user" for t in history):
+    """True when ``question`` probably needs the conversation to be understood.
+
+    >>> asked = [Turn("user", "When did Tokayev visit Japan?")]
+    >>> is_follow_up("And where did he stay?", asked), is_follow_up("Who wrote this article?", asked)
+    (True, False)
+    """
+    if not any(t.role == "user" for t in history) or _NEW_TOPIC.search(question):
         return False
+    question = _THE_ARTICLE.sub(" ", question)
     words = [w.lower() for w in re.findall(r"\w+", question)]
     bare = bool(words) and all(w in _QUESTION_WORDS for w in words)
     return bare or bool(_FOLLOW_UP.search(question))

@@ -57,7 +57,11 @@ def gather(
     if asked:  # the sentence whose fact sits among the question's words beats a slightly closer one
         typed = [(p, facts.best(question, p.text, asked)) for p in ranked[: tuning.typed_among]]
         near = [
-            (p, f[1]) for p, f in typed if f is not None and p.score >= ranked[0].score - tuning.typed_within
+            (p, f[1])
+            for p, f in typed
+            if f is not None
+            and facts.trusted(f)
+            and p.score >= max(ranked[0].score - tuning.typed_within, tuning.min_score)  # never one too weak
         ]
         if near:
             chosen = max(near, key=lambda pair: (pair[1], pair[0].score))[0]

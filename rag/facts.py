@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag import dates, numbers
 from rag.bm25 import terms
-from rag.names import glossary, name, names, native, skeleton, transliterate
+from rag.names import glossary, name, names, native, people, skeleton, transliterate
 
 __all__ = [
     "Fact",
@@ -27,14 +28,14 @@ __all__ = [
     "kind",
     "name",
     "names",
-    "number_value",
     "say",
     "skeleton",
     "spans",
+    "transliterate",
+    "trusted",
 ]
-__all__ += ["transliterate"]
 
-Kind = str  # "when" | "where" | "count" | "who" | ""
+Kind = str  # "when" | "where" | "count" | "who" (a person) | "which" (a named thing) | ""
 
 _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
     (
@@ -58,110 +59,26 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    (  # after "where": "кой град" is a place, "коя дата" a date
+        "who",
+        re.compile(
+            r"\b(who|whom|which (?:leader|president|king|official|political scientist|expert|prime minister)"
+            r"|кой е|кой беше|кой (?:написа|смята|каза|казва|заяви|политолог|експерт|лидер|президент)|кого"
+            r"|кто|кем|кому|какой (?:политолог|эксперт|лидер|президент))\b",
+            re.I,
+        ),
+    ),
+    (
+        "which",
+        re.compile(
+            r"\b(whose|which (?:country|agency|news agency|organi[sz]ation|monument)"
+            r"|чий|чия|чие|коя (?:държава|страна|агенция|организация)|кой паметник"
+            r"|чей|чья|какая страна|какое агентство|какая организация|какой памятник)\b",
+            re.I,
+        ),
+    ),
 ]
 
-_BG_MONTHS = [
-    "януари",
-    "февруари",
-    "март",
-    "април",
-    "май",
-    "юни",
-    "юли",
-    "август",
-    "септември",
-    "октомври",
-    "ноември",
-    "декември",
-]
-_EN_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_RU_MONTHS_GEN = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-]
-_RU_MONTHS_PREP = [
-    "январе",
-    "феврале",
-    "марте",
-    "апреле",
-    "мае",
-    "июне",
-    "июле",
-    "августе",
-    "сентябре",
-    "октябре",
-    "ноябре",
-    "декабре",
-]
-_MONTH = "|".join(_BG_MONTHS)
-_DAY = r"\d{1,2}(?:\s*[–-]\s*\d{1,2})?"
-_YEAR = r"(?:\s+\d{4}\s*(?:г\.|година|года)?)?"
-_DATE = re.compile(
-    rf"(?:[Оо]т\s+\d{{1,2}}\s+(?:{_MONTH})\s+до\s+\d{{1,2}}\s+(?:{_MONTH}){_YEAR})"
-    rf"|(?:{_DAY}\s+(?:{_MONTH}){_YEAR})"
-    rf"|(?:(?:[Вв] края|[Вв] началото|[Вв] средата|[Пп]оследната седмица)\s+на\s+(?:{_MONTH}))"
-    rf"|(?:[Пп]рез\s+(?:{_MONTH}))"
-    r"|(?:\d{4}-\d{2}-\d{2})"
-    r"|(?:до\s+\d{4}\s*г\.)",
-)
-
-_UNITS = {
-    "нула": 0, "един": 1, "една": 1, "едно": 1, "два": 2, "две": 2, "три": 3, "четири": 4, "пет": 5,
-    "шест": 6, "седем": 7, "осем": 8, "девет": 9, "десет": 10, "единадесет": 11, "дванадесет": 12,
-    "тринадесет": 13, "четиринадесет": 14, "петнадесет": 15, "шестнадесет": 16, "седемнадесет": 17,
-    "осемнадесет": 18, "деветнадесет": 19, "двадесет": 20, "тридесет": 30, "четиридесет": 40,
-    "петдесет": 50, "шестдесет": 60, "седемдесет": 70, "осемдесет": 80, "деветдесет": 90, "сто": 100,
-    "двеста": 200, "триста": 300, "четиристотин": 400, "петстотин": 500, "шестстотин": 600,
-    "седемстотин": 700, "осемстотин": 800, "деветстотин": 900,
-}  # fmt: skip
-_SCALES = {
-    "хиляда": 1000,
-    "хиляди": 1000,
-    "милион": 10**6,
-    "милиона": 10**6,
-    "милиард": 10**9,
-    "милиарда": 10**9,
-}
-_NUMBER_WORD = "|".join(sorted([*_UNITS, *_SCALES], key=len, reverse=True))
-_NUMBER = re.compile(
-    rf"(?:(?:около|над|повече от|почти|до|близо)\s+)?"
-    rf"(?:\d{{1,3}}(?:[ ,.]\d{{3}})+(?!\d)|\d+|(?:(?:{_NUMBER_WORD})(?:\s+(?:и\s+)?(?:{_NUMBER_WORD}))*))\b",
-    re.I,
-)
-_YEAR_AT = re.compile(
-    r"(?:19|20)\d\d\b(?!\s*(?:души|хиляди|участници|делегати|страни))"
-)  # a year, not a count
-_QUALIFIERS = {
-    "около": ("about", "около"),
-    "близо": ("nearly", "почти"),
-    "почти": ("almost", "почти"),
-    "над": ("more than", "более"),
-    "повече от": ("more than", "более"),
-    "до": ("up to", "до"),
-}
 _PLACE = re.compile(r"\b(?:в|във)\s+((?:[А-ЯЁ][\w-]*)(?:\s+[А-ЯЁ][\w-]*)*)")
 
 
@@ -186,10 +103,10 @@ class Fact:
 
 
 def kind(question: str) -> Kind:
-    """What a question asks for: ``when``, ``count``, ``where`` or ``""`` (anything else).
+    """What a question asks for: ``when``, ``count``, ``where``, ``who`` or ``""`` (anything else).
 
-    >>> kind("Кога Токаев посети Япония?"), kind("Сколько делегатов?"), kind("Why?")
-    ('when', 'count', '')
+    >>> kind("Кога Токаев посети Япония?"), kind("Сколько делегатов?"), kind("Кто автор?"), kind("Why?")
+    ('when', 'count', 'who', '')
     """
     for asked, pattern in _KINDS:
         if pattern.search(question):
@@ -200,42 +117,97 @@ def kind(question: str) -> Kind:
 def spans(sentence: str, of: Kind) -> list[Fact]:
     """Every span of ``sentence`` of the kind asked for, in order."""
     if of == "when":
-        return [Fact(of, m.start(), m.end(), m.group(0)) for m in _DATE.finditer(sentence)]
+        return [Fact(of, m.start(), m.end(), m.group(0)) for m in dates.DATE.finditer(sentence)]
     if of == "count":
-        dates = [(m.start(), m.end()) for m in _DATE.finditer(sentence)]
+        within = [(m.start(), m.end()) for m in dates.DATE.finditer(sentence)]
         out = []
-        for m in _NUMBER.finditer(sentence):
-            inside_date = any(a <= m.start() < b for a, b in dates)
+        for m in numbers.NUMBER.finditer(sentence):
+            inside_date = any(a <= m.start() < b for a, b in within)
             if (
                 not inside_date
-                and not _YEAR_AT.match(sentence, m.start())
-                and number_value(m.group(0)) is not None
+                and not numbers.YEAR_AT.match(sentence, m.start())
+                and numbers.number_value(m.group(0)) is not None
             ):
                 out.append(Fact(of, m.start(), m.end(), m.group(0)))
         return out
     if of == "where":
         return [Fact(of, m.start(1), m.end(1), m.group(1)) for m in _PLACE.finditer(sentence)]
+    if of in NAMED:
+        return _named(sentence, of)
     return []
 
 
+def _named(sentence: str, of: Kind) -> list[Fact]:
+    """Who (``of="who"``) or what (``"which"``) is named in ``sentence``: runs of two or more
+    capitalised words (a first and last name) once the glossary's names and abbreviations are cut
+    off them ("Хърватия Андрей Пленкович" -> "Андрей Пленкович"), and the glossary's names
+    themselves (for "who", only its people)."""
+    known = [
+        (m.start(), m.end())
+        for key in glossary("en")
+        for m in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", sentence)
+    ]
+    found = [(a, b) for a, b in known if of == "which" or sentence[a:b] in people()]
+    at = 0
+    for run in names(sentence):
+        start = sentence.index(run, at)
+        at = start + len(run)
+        for piece in re.finditer(r"\S+", run):
+            a, b = start + piece.start(), start + piece.end()
+            if any(s <= a < e for s, e in known) or piece.group(0).isupper():
+                continue
+            if found and found[-1][1] >= a - 1 and found[-1] not in known:
+                found[-1] = (found[-1][0], b)  # the next word of the same name
+            else:
+                found.append((a, b))
+    found = [(a, b) for a, b in found if (a, b) in known or len(sentence[a:b].split()) >= 2]
+    found.sort(key=lambda span: (span[0], -span[1]))
+    out: list[Fact] = []
+    for start, end in found:
+        if out and start < out[-1].end:
+            continue
+        out.append(Fact(of, start, end, sentence[start:end]))
+    return out
+
+
+_SAYS = re.compile(
+    r"\s*(?:счита|смята|казва|каза|отбелязва|отбеляза|подчертава|подчерта|заяви|според)\b", re.I
+)
+
+STATED = frozenset({"when", "where", "count"})
+"""Kinds of fact that are always found when a sentence has them: asked for and not found, the
+article does not say (a name may be written in ways no rule reads, so names are not)."""
+NAMED = frozenset({"who", "which"})
+
+
 def find(question: str, sentence: str, of: Kind | None = None) -> Fact | None:
-    """The span of ``sentence`` that answers ``question`` (see ``best``)."""
+    """The span of ``sentence`` that answers ``question`` (see ``best``); a name only when its
+    neighbourhood scores two or more (a sentence names many people: one shared word is chance)."""
     found = best(question, sentence, of)
-    return found[0] if found else None
+    return found[0] if found is not None and trusted(found) else None
+
+
+def trusted(found: tuple[Fact, int]) -> bool:
+    """Whether a span found by ``best`` may answer: a name needs a score of two or more."""
+    fact, score = found
+    return fact.kind not in NAMED or score >= 2
 
 
 def best(question: str, sentence: str, of: Kind | None = None) -> tuple[Fact, int] | None:
     """The span of the kind asked for whose neighbourhood (the words since the previous
     candidate, and the two words after it) shares most words with the question, and how many
     it shares: an event is named before its date, a count before or after its noun."""
-    found = spans(sentence, kind(question) if of is None else of)
-    if not found:
-        return None
+    of = kind(question) if of is None else of
     asked = [
         _keys(w)
-        for w in re.findall(r"\w+", question)
+        for w in re.findall(r"\w+(?:-\w+)*", question)  # "министър-председател": one word, not two
         if w.lower() not in _ASKING and (len(w) > 2 or w.isupper())
     ]
+    found = spans(sentence, of)
+    if of in NAMED:  # the name asked for is not one the question already says
+        found = [f for f in found if not any(_keys(w) & key for w in f.text.split() for key in asked)]
+    if not found:
+        return None
 
     def shared(text: str) -> int:  # how many of the question's words the text has, in any spelling
         keys = _keys(text)
@@ -244,7 +216,12 @@ def best(question: str, sentence: str, of: Kind | None = None) -> tuple[Fact, in
     def score(i: int) -> tuple[int, int]:
         fact = found[i]
         before = sentence[(found[i - 1].end if i else 0) : fact.start]
-        tail = re.split(r"[,;:„“«»()]", sentence[fact.end :], maxsplit=1)[0]
+        if of in NAMED:  # a name's words are those of its own clause ("министър-председателя на Хърватия")
+            clause = re.split(r"[,;:—–]|\sи\s", sentence[: fact.start])[-1]
+            before = sentence[: fact.start] if _SAYS.match(clause) else clause  # "…, смята Нигманов"
+        tail = re.split(r"[,;:„“«»()]", sentence[fact.end :].lstrip("“»\"'"), maxsplit=1)[0]
+        if of in NAMED:
+            tail = re.split(r"\sи\s", tail, maxsplit=1)[0]
         after = " ".join(re.findall(r"\w+", tail)[:2])
         return shared(before) + 2 * shared(after), -i
 
@@ -256,39 +233,8 @@ def _keys(text: str) -> set[str]:
     """Words of ``text`` as cross-alphabet keys (BM25 terms and consonant skeletons)."""
     words = [w for w in re.findall(r"\w+", text) if len(w) > 2 or w.isupper()]
     words += [bg for w in words for bg in native().get(w.lower(), ())]
-    return set(terms(" ".join(words))) | {"k:" + skeleton(w) for w in words if len(skeleton(w)) >= 3}
-
-
-def number_value(text: str) -> int | None:
-    """The value of a number written in digits or Bulgarian words.
-
-    >>> number_value("около шестстотин"), number_value("осемдесет и две"), number_value("пет хиляди")
-    (600, 82, 5000)
-    """
-    body = _strip_qualifier(text)[1]
-    digits = re.sub(r"[\s.,]", "", body)
-    if digits.isdigit():
-        return int(digits)
-    total, current, seen = 0, 0, False
-    for word in re.findall(r"\w+", body.lower()):
-        if word == "и":
-            continue
-        if word in _UNITS:
-            current += _UNITS[word]
-            seen = True
-        elif word in _SCALES:
-            total += max(current, 1) * _SCALES[word]
-            current, seen = 0, True
-        else:
-            return None
-    return total + current if seen else None
-
-
-def _strip_qualifier(text: str) -> tuple[str, str]:
-    for q in sorted(_QUALIFIERS, key=len, reverse=True):
-        if text.lower().startswith(q + " "):
-            return q, text[len(q) + 1 :]
-    return "", text
+    keys = {"k:" + skeleton(w) for w in words if len(skeleton(w)) >= 3} | {"w:" + w.lower() for w in words}
+    return set(terms(" ".join(words))) | keys
 
 
 def say(fact: Fact | None, language: str) -> str:
@@ -298,47 +244,7 @@ def say(fact: Fact | None, language: str) -> str:
     if language == "bg":
         return fact.text
     if fact.kind == "when":
-        return _say_date(fact.text, language)
+        return dates.say(fact.text, language)
     if fact.kind == "count":
-        qualifier, _ = _strip_qualifier(fact.text)
-        value = number_value(fact.text)
-        words = _QUALIFIERS.get(qualifier, ("", ""))
-        lead = words[0] if language == "en" else words[1]
-        return f"{lead} {value:,}".replace(",", " " if language == "ru" else ",").strip()
+        return numbers.say(fact.text, language)
     return name(fact.text, language)
-
-
-def _say_date(text: str, language: str) -> str:
-    months = _EN_MONTHS if language == "en" else _RU_MONTHS_GEN
-    out = re.sub(r"\s*(г\.|година)$", "", text.strip())
-    out = re.sub(r"^[Оо]т\s+(.+?)\s+до\s+", r"\1 – " if language == "en" else r"с \1 по ", out)
-    phrases_en = {
-        "в края на": "the end of",
-        "в началото на": "the beginning of",
-        "в средата на": "the middle of",
-        "последната седмица на": "the last week of",
-        "през": "in",
-        "до": "until",
-    }
-    phrases_ru = {
-        "в края на": "в конце",
-        "в началото на": "в начале",
-        "в средата на": "в середине",
-        "последната седмица на": "на последней неделе",
-        "през": "в",
-        "до": "до",
-    }
-    for bg, said in (phrases_en if language == "en" else phrases_ru).items():
-        if out.lower().startswith(bg + " "):
-            rest = out[len(bg) + 1 :]
-            if bg == "през" and language != "en":
-                return (
-                    f"в {_RU_MONTHS_PREP[_BG_MONTHS.index(rest.lower())]}"
-                    if rest.lower() in _BG_MONTHS
-                    else out
-                )
-            out = f"{said} {rest}"
-            break
-    for i, month in enumerate(_BG_MONTHS):
-        out = re.sub(rf"\b{month}\b", months[i], out)
-    return out

@@ -25,7 +25,7 @@ def _exonyms() -> dict[str, dict[str, str]]:
 def native() -> dict[str, tuple[str, ...]]:
     """Reader-language word -> the article's words for it (the glossary read backwards)."""
     out: dict[str, list[str]] = {}
-    for table in _exonyms().values():
+    for table in (_exonyms()[language] for language in _LANGUAGES):
         for bg, said in table.items():
             for word in re.findall(r"\w+", said):
                 if word[0].isupper() and (len(word) > 2 or word.isupper()):
@@ -91,6 +91,15 @@ def transliterate(text: str) -> str:
         else:
             out.append(latin.capitalize() if ch != low else latin)
     return "".join(out)
+
+
+_LANGUAGES = ("en", "ru")
+
+
+@cache
+def people() -> frozenset[str]:
+    """The glossary's names that are people's (the others are places, bodies, things)."""
+    return frozenset(_exonyms().get("people", {}))
 
 
 def glossary(language: str) -> dict[str, str]:

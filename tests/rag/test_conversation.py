@@ -28,3 +28,15 @@ def test_chained_follow_ups_keep_the_original_subject() -> None:
 def test_unrelated_new_question_is_not_rewritten() -> None:
     q = "Who attended the Astana International Forum in May?"
     assert standalone(q, HISTORY) == q
+
+
+def test_a_new_topic_or_the_article_itself_is_no_follow_up() -> None:
+    for question in (
+        "By the way, who is the author of this piece?",
+        "Who wrote this article?",
+        "Друг въпрос: кой е Манарбек Кабазиев?",
+        "Кто автор этой статьи?",
+        "Кстати, где прошёл саммит с Японией?",
+    ):
+        assert not is_follow_up(question, HISTORY), question
+    assert is_follow_up("And who hosted it?", HISTORY)
