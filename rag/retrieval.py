@@ -57,12 +57,20 @@ class StageTimes:
 class HybridRetriever:
     """Dense + BM25 retrieval over a Store; the BM25 side follows the store's changes."""
 
-    def __init__(self, store: Store, embedder: ArticleEmbeddings, candidates: int = 20) -> None:
+    def __init__(
+        self,
+        store: Store,
+        embedder: ArticleEmbeddings,
+        candidates: int = 20,
+        *,
+        background_over: int = BACKGROUND_OVER,
+    ) -> None:
         if candidates < 1:
             raise ValueError(f"candidates must be > 0, got {candidates}")
         self.store = store
         self.embedder = embedder
         self.candidates = candidates
+        self.background_over = background_over  # BM25s of more chunks are rebuilt in the background
         self._bm25: BM25 | None = None
         self._generation = ""
         self._checked = 0.0
@@ -81,7 +89,7 @@ class HybridRetriever:
                 generation = self.store.generation()
                 self._checked = now
                 if self._bm25 is None or (
-                    generation != self._generation and len(self._bm25.chunks) <= BACKGROUND_OVER
+                    generation != self._generation and len(self._bm25.chunks) <= self.background_over
                 ):
                     self._bm25 = BM25(self.store.chunks())
                     self._generation = generation

@@ -13,21 +13,20 @@ from pathlib import Path
 
 import pytest
 
-import index.store as store_module
 from core.errors import IndexMismatch, IndexMissing, UnknownArticle
 from core.settings import Settings
 from core.types import Article
 from index.build import add_article, build_index
 from index.chunking import chunk_article
 from index.embeddings import make_embedder
-from index.store import Store
+from index.store import LIVE_TTL_S, Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _store(tmp_path: Path, embedder, **changes) -> tuple[Store, Settings]:
+def _store(tmp_path: Path, embedder, live_ttl_s: float = LIVE_TTL_S, **changes) -> tuple[Store, Settings]:
     settings = Settings(data_dir=tmp_path, **changes)
-    return Store(settings, embedder.model_name, embedder.dim), settings
+    return Store(settings, embedder.model_name, embedder.dim, live_ttl_s=live_ttl_s), settings
 
 
 def test_missing_index_says_how_to_build(tmp_path: Path, embedder) -> None:
@@ -106,16 +105,24 @@ def test_killed_build_leaves_the_previous_index_serving(tmp_path: Path, embedder
     assert len([n for n in names if n.startswith("articles-v") and not n.endswith("-docs")]) == 1
 
 
-def test_reading_everything_goes_page_by_page(tmp_path: Path, embedder, article, monkeypatch) -> None:
+def test_reading_everything_goes_page_by_page(tmp_path: Path, embedder, article) -> None:
     store, settings = _store(tmp_path, embedder)
     others = [Article(id=f"story-{i}", text=f"Статия {i} за Астана.\n\nВтори абзац {i}.") for i in range(4)]
     build_index(store, embedder, [article, *others], settings)
     whole = store.chunks()
-    monkeypatch.setattr(store_module, "_PAGE", 7)  # many pages, the last one short
-    assert store.chunks() == whole
-    assert [a.id for a in store.articles()] == sorted([article.id, *(o.id for o in others)])
-    monkeypatch.setattr(store_module, "_PAGE", len(whole))  # the last page exactly full
-    assert store.chunks() == whole
+    paged = Store(settings, embedder.model_name, embedder.dim, page_size=7)  # many pages, the last short
+    assert paged.chunks() == whole
+    assert [a.id for a in paged.articles()] == sorted([article.id, *(o.id for o in others)])
+    full = Store(settings, embedder.model_name, embedder.dim, page_size=len(whole))  # the last page full
+    assert full.chunks() == whole
+
+
+def test_bad_store_settings_are_refused_by_name(tmp_path: Path, embedder) -> None:
+    settings = Settings(data_dir=tmp_path)
+    with pytest.raises(ValueError, match="page_size must be > 0, got 0"):
+        Store(settings, embedder.model_name, embedder.dim, page_size=0)
+    with pytest.raises(ValueError, match="live_ttl_s must be >= 0, got -1"):
+        Store(settings, embedder.model_name, embedder.dim, live_ttl_s=-1)
 
 
 def test_search_with_known_chunks_reads_only_ids(tmp_path: Path, embedder, article) -> None:
@@ -143,9 +150,8 @@ def test_nearest_among_one_articles_chunks_matches_the_filtered_search(
     assert store.nearest(vector, [], 5) == []
 
 
-def test_a_rebuild_by_another_process_is_seen(tmp_path: Path, embedder, article, monkeypatch) -> None:
-    monkeypatch.setattr(store_module, "LIVE_TTL_S", 3600.0)  # the reader's cache would stay stale
-    reader, settings = _store(tmp_path, embedder)
+def test_a_rebuild_by_another_process_is_seen(tmp_path: Path, embedder, article) -> None:
+    reader, settings = _store(tmp_path, embedder, live_ttl_s=3600.0)  # its cache would stay stale
     build_index(reader, embedder, [article], settings)
     vector = embedder.embed_query("Кой е авторът?")
     assert reader.search(vector, 3)  # the live collection is now cached

@@ -163,6 +163,17 @@ def chromium() -> Iterator[object]:
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def caret_chromium(chromium) -> Iterator[object]:
+    """Chromium with caret browsing on (F7 in Chrome): the arrow keys move a caret through the
+    page's text and Shift+arrows select it, as a reader without a mouse selects text."""
+    browser = chromium.browser_type.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--enable-caret-browsing"]
+    )
+    yield browser
+    browser.close()
+
+
 def _demo_page(server: str, **attributes: str | None) -> bytes:
     """The demo page of ``server`` (the widget talks to it), its script tag's attributes changed.
 

@@ -68,6 +68,15 @@ def test_the_widget_on_a_host_page_has_no_serious_axe_violations(
             page.goto(other_origin(demo_page(live_url)) + "/", wait_until="load")
             page.wait_for_function("window.ArticleQA && window.ArticleQA.root")
             assert axe_violations(page, "article-qa-widget") == []  # the launcher
+            page.evaluate(
+                """() => { const r = document.createRange();
+                           r.selectNodeContents(document.querySelector('p[data-aqa-paragraph]'));
+                           getSelection().removeAllRanges(); getSelection().addRange(r); }"""
+            )
+            page.locator("#aqa-ask-selection").wait_for(state="visible")
+            assert axe_violations(page, "article-qa-widget") == []  # the highlight-to-ask offer
+            page.evaluate("getSelection().removeAllRanges()")
+            page.locator("#aqa-ask-selection").wait_for(state="hidden")
             page.locator("#aqa-launcher").click()
             page.locator(".aqa-suggestion").first.wait_for()
             assert axe_violations(page, "article-qa-widget") == []  # the intro

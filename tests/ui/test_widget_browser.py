@@ -1,6 +1,7 @@
 """The widget as an integrator and a reader meet it, in a real Chromium on a page from another
-origin: what a misconfigured embed says (and logs), suggestions, feedback, highlight-to-ask,
-the phone layout, keyboard use, the reader's colour scheme and motion preferences.
+origin: what a misconfigured embed says (and logs), suggestions, feedback, highlight-to-ask
+(with the mouse and with the keyboard alone), the phone layout, keyboard use, the reader's
+colour scheme and motion preferences.
 """
 
 from __future__ import annotations
@@ -134,6 +135,69 @@ def test_a_reader_selects_a_sentence_and_asks_about_it(
     page.locator(".aqa-msg-assistant[data-state=done]").wait_for()
     assert page.locator(".aqa-msg-assistant .aqa-source-quote").filter(has_text="Душанбе").count() >= 1
     assert page.locator("#aqa-context").is_hidden()  # asked once, then gone
+
+
+CARET = "() => { const s = getSelection(); return [s.anchorNode?.parentNode?.id || '', s.anchorOffset]; }"
+FOCUSED = "() => document.activeElement === ArticleQA.host ? ArticleQA.root.activeElement?.id : ''"
+
+
+def test_a_reader_selects_with_the_keyboard_alone_and_asks_about_it(
+    caret_chromium, live_url: str, other_origin: Callable[[bytes], str], demo_page
+) -> None:
+    context = caret_chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        load(page, other_origin(demo_page(live_url, lang="en")))
+        sentence = "втората среща на върха „ЦА – Русия“ на 9 октомври в Душанбе"
+        target, at = page.evaluate(
+            """s => { const p = [...document.querySelectorAll('[data-aqa-paragraph]')]
+                          .find(e => e.textContent.includes(s));
+                      return [p.id, p.firstChild.data.indexOf(s)]; }""",
+            sentence,
+        )
+        # The caret goes down line by line into the paragraph, then along it to the sentence.
+        page.keyboard.press("Control+Home")
+        for _ in range(400):
+            if page.evaluate(CARET)[0] == target:
+                break
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Home")
+        while page.evaluate(CARET)[1] > at:
+            page.keyboard.press("ArrowLeft")
+        while page.evaluate(CARET)[1] < at:
+            page.keyboard.press("ArrowRight")
+        assert page.evaluate(CARET) == [target, at]
+        for _ in sentence:
+            page.keyboard.press("Shift+ArrowRight")
+        assert page.evaluate("getSelection().toString()") == sentence
+
+        offer = page.get_by_role("button", name="Ask about this", exact=True)
+        offer.wait_for(state="visible")
+        hint = "Text selected. To ask about it, press Tab or Alt+Shift+Q."
+        page.wait_for_function(f"ArticleQA.root.querySelector('#aqa-offer-status').textContent === {hint!r}")
+        assert offer.get_attribute("aria-keyshortcuts") == "Alt+Shift+Q"
+        page.keyboard.press("Alt+Shift+Q")  # the shortcut reaches it, and Escape puts it away
+        assert page.evaluate(FOCUSED) == "aqa-ask-selection"
+        page.keyboard.press("Escape")
+        assert offer.is_hidden() and not page.evaluate("ArticleQA.isOpen()")
+
+        page.keyboard.press("Shift+ArrowLeft")  # selecting again offers it again
+        page.keyboard.press("Shift+ArrowRight")
+        offer.wait_for(state="visible")
+        page.keyboard.press("Tab")  # the next Tab after selecting goes to it
+        assert page.evaluate(FOCUSED) == "aqa-ask-selection"
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"({FOCUSED})() === 'aqa-input'")
+        assert sentence in page.locator("#aqa-context").inner_text()
+        page.keyboard.type("Where was it held?")
+        with page.expect_response(lambda r: r.url.endswith("/api/ask/stream")) as sent:
+            page.keyboard.press("Enter")
+        assert sent.value.request.post_data_json["context"] == sentence
+        page.locator(".aqa-msg-assistant[data-state=done]").wait_for()
+        assert page.locator(".aqa-msg-user .aqa-about").inner_text().endswith(f"“{sentence}”")
+        assert page.locator(".aqa-msg-assistant .aqa-source-quote").filter(has_text="Душанбе").count() >= 1
+    finally:
+        context.close()
 
 
 # -- phone, keyboard, colour scheme, motion ---------------------------------------------------
