@@ -2,7 +2,8 @@
 
     passages ─ evidence (best sentence, its passage first, the fact asked for)
              ─ too weak, or a typed question with no such fact: abstain
-             ─ no model: the short answer (fact in the reader's language + quote)
+             ─ no model (or the local model, when rules found the fact asked for): the short
+               answer (the fact in the reader's language, cited; else the best sentences quoted)
              ─ model: prompt -> raw text -> sentences -> every check -> verified sentences
                  (streamed one by one; nothing shown is taken back)
              ─ a refusal: abstain; nothing verified: the short answer; the model failed
@@ -57,6 +58,10 @@ class Answerer:
         refused = False
         try:
             chat = self.backends.get(backend)
+            if chat.facts_first and found.fact is not None:
+                # a fact read by rules is exact and instant; a small model would only restate it, or err
+                yield replace(present.short(draft, found, article, t), backend="extractive")
+                return
             prompt = prompting.build(
                 chat.layout,
                 draft.question,

@@ -48,6 +48,7 @@ class ChatBackend:
         timeout_s: float,
         states: SlotStates | None = None,
         server: LocalServer | None = None,
+        facts_first: bool = False,
     ) -> None:
         if layout not in LAYOUTS:
             raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
@@ -57,6 +58,7 @@ class ChatBackend:
         self.timeout_s = timeout_s
         self.states = states
         self.server = server  # a server we started: restarted here if it has died
+        self.facts_first = facts_first  # a fact the rules found is the answer: the model is not asked
 
     def stream(self, messages: list[BaseMessage], cache_key: str = "") -> Iterator[str]:
         """Text pieces of the reply; BackendUnavailable when the model service fails or takes
@@ -141,7 +143,15 @@ def make_local(settings: Settings) -> ChatBackend:
         version = f"{path.name}:{path.stat().st_size}:" + "".join(str(m.content) for m in fixed_messages())
         states = SlotStates(base_url, settings.model_parallel, folder, version)
     chat = _client(settings, base_url, "local", "not-needed")
-    return ChatBackend("local", chat, settings.local_layout, settings.llm_timeout_s, states, server)
+    return ChatBackend(
+        "local",
+        chat,
+        settings.local_layout,
+        settings.llm_timeout_s,
+        states,
+        server,
+        settings.tuning.facts_first,
+    )
 
 
 def _client(settings: Settings, base_url: str, model: str, key: str) -> BaseChatModel:

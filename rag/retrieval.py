@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 RRF_K = 60
 DENSE_WEIGHT = 1.0
 BM25_WEIGHT = 0.6
-_REFRESH_S = 2.0
+REFRESH_S = 2.0  # seconds: how often a retriever asks the store whether the index changed
 BACKGROUND_OVER = 20_000  # chunks: a bigger BM25 is rebuilt in the background
 
 
@@ -64,6 +64,7 @@ class HybridRetriever:
         candidates: int = 20,
         *,
         background_over: int = BACKGROUND_OVER,
+        refresh_s: float = REFRESH_S,
     ) -> None:
         if candidates < 1:
             raise ValueError(f"candidates must be > 0, got {candidates}")
@@ -71,6 +72,7 @@ class HybridRetriever:
         self.embedder = embedder
         self.candidates = candidates
         self.background_over = background_over  # BM25s of more chunks are rebuilt in the background
+        self.refresh_s = refresh_s  # how often the index's generation is checked
         self._bm25: BM25 | None = None
         self._generation = ""
         self._checked = 0.0
@@ -85,7 +87,7 @@ class HybridRetriever:
         """The keyword index and the generation it was built from (maybe older than the store's)."""
         now = time.monotonic()
         with self._lock:
-            if self._bm25 is None or now - self._checked > _REFRESH_S:
+            if self._bm25 is None or now - self._checked > self.refresh_s:
                 generation = self.store.generation()
                 self._checked = now
                 if self._bm25 is None or (

@@ -306,3 +306,18 @@ def test_a_bug_in_a_chat_model_is_not_hidden_as_a_service_failure(pipeline) -> N
 def test_a_fallback_answer_names_the_extractive_backend(pipeline) -> None:
     pipeline.backends.register(ChatBackend("openai", _Unreachable(messages=iter([])), "passages", 30))
     assert pipeline.ask(WHEN, backend="openai").backend == "extractive"
+
+
+def test_a_fact_found_by_rules_is_the_answer_without_asking_the_small_model(pipeline, article) -> None:
+    # the local backend states a date, place, number or name the rules read (Tuning.facts_first);
+    # a model that would have answered wrongly is never asked
+    pipeline.backends.register(
+        ChatBackend("local", _Buggy(messages=iter([])), "passage", 30, facts_first=True)
+    )
+    tokens, answer = run(pipeline, WHEN, "local")
+    assert answer.answer == "9 October [1]." == "".join(tokens)
+    assert answer.backend == "extractive" and not answer.notice
+    assert_quotes_are_exact(answer, article)
+    # a question the rules read no fact for goes to the model
+    with pytest.raises(RuntimeError, match="a bug"):
+        pipeline.ask("Why are the CA+ summits important for Kazakhstan?", backend="local")

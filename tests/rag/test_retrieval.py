@@ -71,9 +71,8 @@ def test_reciprocal_rank_fusion() -> None:
 
 
 def test_a_big_index_rebuilds_bm25_in_the_background_and_never_returns_a_gone_chunk(
-    tmp_path, embedder, article, monkeypatch
+    tmp_path, embedder, article
 ) -> None:
-    import rag.retrieval
     from core.settings import Settings
     from core.types import Article
     from index.build import add_article, build_index
@@ -84,11 +83,12 @@ def test_a_big_index_rebuilds_bm25_in_the_background_and_never_returns_a_gone_ch
     store = Store(settings, embedder.model_name, embedder.dim)
     other = Article(id="dushanbe-note", text="Душанбе прие срещата на върха ЦА – Русия на 9 октомври.")
     build_index(store, embedder, [article, other], settings)
-    retriever = HybridRetriever(store, embedder, background_over=0)  # as if the index were big
+    retriever = HybridRetriever(
+        store, embedder, background_over=0, refresh_s=0.0
+    )  # a big index, checked always
     question = "Душанбе ЦА – Русия 9 октомври"
     assert any(p.article_id == other.id for p in retriever.retrieve(question, k=5))
 
-    monkeypatch.setattr(rag.retrieval, "_REFRESH_S", 0.0)
     store.remove_article(other.id)
     passages = retriever.retrieve(question, k=5)  # served by the old BM25 while a new one builds
     assert passages and all(p.article_id == article.id for p in passages)
