@@ -57,12 +57,21 @@ def warm() -> None:
         _detector()
 
 
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]{2,}")
+_LATIN_NAME = re.compile(r"\b[A-Z][A-Za-z0-9'’+-]*\b")
+
+
 def detect(text: str, fallback: str = "en") -> str:
-    """ISO 639-1 code of ``text``'s language, or ``fallback`` when it cannot tell.
+    """ISO 639-1 code of ``text``'s language, or ``fallback`` when it cannot tell. Capitalised
+    Latin words in a Cyrillic question are names, not its language.
 
     >>> detect("Кога беше срещата на върха?"), detect("Когда был саммит?")
     ('bg', 'ru')
+    >>> detect("Кога се проведе Astana International Forum?"), detect("Что обсуждали на Digital Bridge?")
+    ('bg', 'ru')
     """
+    if _CYRILLIC_WORD.search(text):  # "Кога се проведе Astana International Forum?": names aside
+        text = _LATIN_NAME.sub(" ", text)
     letters = "".join(ch for ch in text if ch.isalpha())
     if len(letters) < 2:
         return fallback
