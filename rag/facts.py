@@ -170,6 +170,8 @@ def _named(sentence: str, of: Kind) -> list[Fact]:
     return out
 
 
+_AUTHOR = re.compile(r"\b(wrote|written|author|автор\w*|написа\w*)", re.I)  # "Who wrote this?"
+_BYLINE = re.compile(r"\s*(?:автор|author)\s*:?\s*$", re.I)  # the article's byline: "автор: Юлия Полонская"
 _SAYS = re.compile(
     r"\s*(?:счита|смята|казва|каза|отбелязва|отбеляза|подчертава|подчерта|заяви|според)\b", re.I
 )
@@ -217,13 +219,14 @@ def best(question: str, sentence: str, of: Kind | None = None) -> tuple[Fact, in
         fact = found[i]
         before = sentence[(found[i - 1].end if i else 0) : fact.start]
         if of in NAMED:  # a name's words are those of its own clause ("министър-председателя на Хърватия")
-            clause = re.split(r"[,;:—–]|\sи\s", sentence[: fact.start])[-1]
+            clause = re.split(r"[,;—–]|\sи\s", sentence[: fact.start])[-1]
             before = sentence[: fact.start] if _SAYS.match(clause) else clause  # "…, смята Нигманов"
         tail = re.split(r"[,;:„“«»()]", sentence[fact.end :].lstrip("“»\"'"), maxsplit=1)[0]
         if of in NAMED:
             tail = re.split(r"\sи\s", tail, maxsplit=1)[0]
         after = " ".join(re.findall(r"\w+", tail)[:2])
-        return shared(before) + 2 * shared(after), -i
+        byline = 2 if of == "who" and _AUTHOR.search(question) and _BYLINE.match(before) else 0
+        return shared(before) + 2 * shared(after) + byline, -i
 
     i = max(range(len(found)), key=score)
     return found[i], score(i)[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.articles import default_article
-from rag import facts, numbers
+from rag import facts, language, numbers
 from rag.citations import sentences
 
 TEXT = default_article().text
@@ -115,6 +115,20 @@ def test_names_asked_for_come_from_their_own_clause(question: str, sentence: str
     fact = facts.find(question, sentence)
     assert fact is not None and fact.kind in facts.NAMED
     assert [facts.say(fact, "en"), facts.say(fact, "ru")] == [en, ru]
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("Who wrote the article?", "Yuliya Polonskaya"),
+        ("Кой е авторът на статията?", "Юлия Полонская"),
+        ("Кто автор этой статьи?", "Юлия Полонская"),
+    ],
+)
+def test_the_author_is_read_from_the_byline(question: str, said: str) -> None:
+    fact = facts.find(question, "автор: Юлия Полонская")
+    assert fact is not None and facts.say(fact, language.detect(question)) == said
+    assert facts.find("Who is Tokayev?", "автор: Юлия Полонская") is None  # a byline answers "who wrote"
 
 
 def test_a_name_the_question_does_not_point_at_is_not_an_answer() -> None:

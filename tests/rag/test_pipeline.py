@@ -68,12 +68,31 @@ def test_extractive_gives_the_fact_in_the_readers_language(
 
 
 def test_extractive_quotes_the_article_after_a_lead_in_when_no_fact_is_asked_for(pipeline, article) -> None:
-    answer = pipeline.ask("Who wrote the article?", backend="extractive")
+    answer = pipeline.ask(
+        "What did participation in the Victory Parade in Moscow represent?", backend="extractive"
+    )
     assert answer.answer.startswith("The article says: „")
-    assert any("Полонская" in c.quote for c in answer.citations)
+    assert any("жест на уважение" in c.quote for c in answer.citations)
     assert_quotes_are_exact(answer, article)
-    bg = pipeline.ask("Кой е авторът на статията?", backend="extractive")
+    bg = pipeline.ask("Какво представлява участието в парада на Победата в Москва?", backend="extractive")
     assert bg.answer.startswith("В статията се казва: „") and bg.language == "bg"
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("Who wrote the article?", "Yuliya Polonskaya [1]."),
+        ("Кой е авторът на статията?", "Юлия Полонская [1]."),
+        (
+            "Which political scientist says the CA+ meetings strengthen regional subjectivity?",
+            "Timur Nigmanov [1].",
+        ),
+    ],
+)
+def test_extractive_names_who_is_asked_for(pipeline, article, question, said) -> None:
+    answer = pipeline.ask(question, backend="extractive")
+    assert answer.answer == said
+    assert_quotes_are_exact(answer, article)
 
 
 def test_stream_order_and_timings(pipeline) -> None:

@@ -25,7 +25,7 @@ from core.settings import Settings
 from index.store import Store
 
 NORMAL = "Who wrote the article?"
-AUTHOR = "Полонская"
+AUTHOR = "Polonskaya"  # "Who wrote the article?" -> "Yuliya Polonskaya [1]."
 
 
 def stored(data_dir: Path, embedder) -> dict[str, Any]:
