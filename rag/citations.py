@@ -16,13 +16,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from core.types import Citation, Passage
+from core.types import Passage
 from rag.bm25 import terms
 
 _MARKER = re.compile(r"\s?\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 _QUOTED = re.compile(r"„([^“”\"]{12,400})[“”\"]|«([^»]{12,400})»|\"([^\"]{12,400})\"|“([^”]{12,400})”")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"“”»]?\s+(?=[\"„«(—–-]?\s?[A-ZА-ЯЁ0-9])|\n\s*")
-_ANSWER_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])*)?")
 
 
 @dataclass(frozen=True)
@@ -91,39 +90,6 @@ def check_quotes(answer: str, article_text: str) -> str:
     return _QUOTED.sub(fix, answer)
 
 
-def cite(answer: str, passages: Sequence[Passage], article_texts: dict[str, str]) -> list[Citation]:
-    """One verified Citation per distinct marker, in order of first appearance."""
-    by_n = {p.n: p for p in passages}
-    out: list[Citation] = []
-    seen: set[int] = set()
-    for claim in claims(answer):
-        for n in parse_markers(claim):
-            if n in seen or n not in by_n:
-                continue
-            seen.add(n)
-            passage = by_n[n]
-            quoted = _quoted_spans(claim)
-            quote = best_sentence(passage, claim, quoted)
-            said = set(terms(_MARKER.sub(" ", claim)))
-            if not quoted and not said & set(terms(passage.text[quote.start : quote.end])):
-                continue  # the claim shares no word with the passage: nothing there supports it
-            start, end = passage.start + quote.start, passage.start + quote.end
-            text = article_texts.get(passage.article_id, "")
-            if text[start:end] != passage.text[quote.start : quote.end]:
-                continue  # the passage no longer matches the article: never show a false quote
-            out.append(Citation(n, passage.chunk_id, passage.paragraph, start, end, text[start:end]))
-    return out
-
-
-def claims(answer: str) -> list[str]:
-    """Answer sentences, each with the markers that follow it (a marker after the full stop counts).
-
-    >>> claims("Dushanbe. [1] Then Tokyo [2].")
-    ['Dushanbe. [1]', ' Then Tokyo [2].']
-    """
-    return [m.group(0) for m in _ANSWER_SENTENCE.finditer(answer)]
-
-
 def best_sentence(passage: Passage, claim: str, quoted: Sequence[str] = ()) -> Span:
     """The sentence of ``passage`` that best supports ``claim`` (a quoted span wins outright)."""
     spans = sentences(passage.text) or [Span(0, len(passage.text))]
@@ -165,10 +131,6 @@ def outside_quotes(text: str, change: Callable[[str], str]) -> str:
         out += [change(text[pos : m.start()]), m.group(0)]
         pos = m.end()
     return "".join([*out, change(text[pos:])])
-
-
-def _quoted_spans(text: str) -> list[str]:
-    return [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(text)]
 
 
 def _squash(text: str) -> str:

@@ -100,6 +100,8 @@ def supporting(
     by_n = {p.n: p for p in passages}
     out: list[Citation] = []
     for n in dict.fromkeys(citations.parse_markers(sentence)):
+        if n not in by_n:
+            return None  # a marker for no passage supports nothing
         found = _support_in(sentence, n, by_n[n], ctx)
         if found is None:
             return None

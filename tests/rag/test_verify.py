@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.articles import default_article
 from core.types import Passage
+from index.chunking import chunk_article
 from rag import checks
 from rag.verify import MAX_SENTENCES, Sentences, reattribute, supporting, verified
 
@@ -110,3 +113,35 @@ def test_a_misnumbered_marker_moves_to_the_one_passage_that_supports_it() -> Non
     assert reattribute("The article was written by Yuliya Polonskaya [1].", CTX, PASSAGES) == (
         "The article was written by Yuliya Polonskaya [2]."
     )
+
+
+def test_a_marker_for_no_passage_supports_nothing() -> None:
+    assert supporting("Dushanbe [4].", CTX, PASSAGES, {ARTICLE.id: TEXT}) is None
+
+
+_piece = st.one_of(
+    st.sampled_from(["Dushanbe", "Душанбе", "9", "October", "октомври", "summit", "Токаев", "Japan", "2025"]),
+    st.from_regex(r"\[\d{1,3}(, ?\d{1,3})?\]", fullmatch=True),
+    st.sampled_from([".", ",", " ", "\n", "„", "“", '"', "«", "»", "[", "]"]),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(0, 200), min_size=1, max_size=5), st.lists(_piece, max_size=40), st.data())
+def test_citations_are_always_verbatim_spans_of_their_passage_for_any_model_output(
+    picks, pieces, data
+) -> None:
+    chunks = chunk_article(ARTICLE)
+    passages = tuple(Passage.from_chunk(n, chunks[i % len(chunks)], 1.0) for n, i in enumerate(picks, 1))
+    answer = "".join(pieces)
+    if data.draw(st.booleans()):  # sometimes the model really quotes a passage
+        p = passages[0]
+        a, b = sorted(data.draw(st.tuples(st.integers(0, len(p.text)), st.integers(0, len(p.text)))))
+        answer += f" „{p.text[a:b]}“ [1]."
+    ctx = checks.Context("en", {p.n: p.text for p in passages}, "When was the summit?", TEXT)
+    for sentence in feed([answer]):
+        found = supporting(sentence, ctx, passages, {ARTICLE.id: TEXT})
+        for c in found or []:
+            assert TEXT[c.start : c.end] == c.quote and c.quote
+            assert passages[c.n - 1].start <= c.start <= c.end <= passages[c.n - 1].end
