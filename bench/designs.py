@@ -8,8 +8,11 @@
    every sentence checked before it is shown (``ARTICLE_QA_LOCAL_LAYOUT=sentence``);
 3. **passage + model**: the local model writes from the best passage whole, put first so its
    evaluated state is saved and restored by llama.cpp's server, plus near-best sentences of the
-   other passages (``ARTICLE_QA_LOCAL_LAYOUT=passage``, the default);
-4. **naive LangChain chain**: RecursiveCharacterTextSplitter (1000/200), langchain-chroma with
+   other passages (``ARTICLE_QA_LOCAL_LAYOUT=passage``), for every question;
+4. **facts first, then passage + model** (the default, ``Tuning.facts_first``): a date, place,
+   number or name the rules read from the best sentence is the answer, as in design 1; only the
+   other questions go to the model, as in design 3;
+5. **naive LangChain chain**: RecursiveCharacterTextSplitter (1000/200), langchain-chroma with
    the same embeddings, similarity_search (k=4), LangChain's "stuff" prompt, the same model
    behind the same llama.cpp server, no checks.
 
@@ -25,6 +28,7 @@ import re
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import Report, model_cache
 from core.articles import default_article
-from core.settings import Settings
+from core.settings import Settings, Tuning
 from evaluation import dataset, runner, scoring
 from evaluation.dataset import Example
 from evaluation.targets import InProcess
@@ -59,6 +63,7 @@ def main() -> None:
     parser.add_argument("--split", default="calibration", choices=("calibration", "test"))
     parser.add_argument("--every", type=int, default=1, help="every k-th question (speed)")
     parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument("--only", nargs="*", default=[], help="designs whose name has one of these words")
     args = parser.parse_args()
     path = ROOT / "evaluation" / "data" / f"{args.split}.jsonl"
     examples = dataset.load(path, default_article().text)[:: args.every]
@@ -67,12 +72,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         model_cache(data)
-        for name, layout, backend in (
-            ("no model (facts + quotes)", "passage", "extractive"),
-            ("sentence + model", "sentence", "local"),
-            ("passage + model (cached state)", "passage", "local"),
+        for name, layout, backend, first in (
+            ("no model (facts + quotes)", "passage", "extractive", True),
+            ("sentence + model", "sentence", "local", False),
+            ("passage + model (cached state)", "passage", "local", False),
+            ("facts first, then passage + model", "passage", "local", True),
         ):
-            settings = Settings.from_env().with_(data_dir=data, local_layout=layout)
+            if args.only and not any(word in name for word in args.only):
+                continue
+            tuning = replace(Tuning(), facts_first=first)
+            settings = Settings.from_env().with_(data_dir=data, local_layout=layout, tuning=tuning)
             pipeline = Pipeline(settings)
             pipeline.warm_up(load_model=backend != "extractive")
             out = data / f"run-{len(results)}"
