@@ -48,7 +48,7 @@ class Answerer:
         if found.best is None or found.score < t.min_score:
             yield present.abstain(draft, article)
             return
-        if t.abstain_without_fact and found.kind in facts.STATED and found.fact is None:
+        if t.abstain_without_fact and found.fact is None and facts.always_found(draft.question, found.kind):
             yield present.abstain(draft, article)
             return
         if backend == "extractive":

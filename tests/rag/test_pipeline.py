@@ -340,3 +340,12 @@ def test_a_fact_found_by_rules_is_the_answer_without_asking_the_small_model(pipe
     # a question the rules read no fact for goes to the model
     with pytest.raises(RuntimeError, match="a bug"):
         pipeline.ask("Why are the CA+ summits important for Kazakhstan?", backend="local")
+
+
+@pytest.mark.parametrize(
+    "question", ["Who is the Prime Minister of Kazakhstan?", "Кой е министър-председателят на Казахстан?"]
+)
+def test_a_name_asked_for_that_no_sentence_gives_is_not_in_the_article(pipeline, question) -> None:
+    # the article names Croatia's prime minister, not Kazakhstan's: no name stands in that relation
+    answer = pipeline.ask(question, backend="extractive")
+    assert answer.abstained and not answer.citations
