@@ -1,5 +1,8 @@
 """Ask a gold dataset, score the answers, write the reports, gate CI; or compare two runs.
 
+Each finished run's summary is also kept in ARTICLE_QA_DATA_DIR/eval-runs/<article id>/, where
+the editors' quality page (GET /api/admin/articles/ID/quality) shows the latest one per backend.
+
 Metric names (for --fail-under / --fail-over, in summary.json and the reports):
   recall@K, hit@K, mrr@K    evidence spans covered by the top K passages; any covered; 1/rank
   ndcg@10                   nDCG of the evidence spans over the top 10 passages
@@ -32,8 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from core.articles import DEFAULT_ARTICLE_ID
+from core.errors import ArticleQAError
 from core.settings import BACKENDS, Settings
-from evaluation import dataset, gates, html_report, report, runner, scoring
+from evaluation import dataset, gates, html_report, report, runner, runs, scoring
 
 
 class UsageError(ValueError):
@@ -103,6 +107,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print("| " + " | ".join(row) + " |")
     print(f"\n{report.counts_line(summary['counts'])} Asked now: {result.asked}; resumed: {result.skipped}.")
     print(f"Reports: {out / report.SUMMARY}, {out / report.MARKDOWN}, {out / 'report.html'}")
+    _keep(settings, summary, out)
     failed = gates.failures([*floors, *ceilings], summary)
     if failed:
         print("article-qa eval: FAILED " + str(len(failed)) + " gate(s):", file=sys.stderr)
@@ -110,6 +115,16 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  {line}", file=sys.stderr)
         return 1
     return 0
+
+
+def _keep(settings: Settings, summary: dict[str, Any], out: Path) -> None:
+    """Copy the summary into the data dir for the editors' quality page (a failure only warns)."""
+    try:
+        kept = runs.record(settings.data_dir, summary, out)
+    except (OSError, ArticleQAError) as err:
+        print(f"article-qa eval: warning: the quality page will not show this run: {err}", file=sys.stderr)
+        return
+    print(f"Kept for the quality page of {runs.article_of(summary)}: {kept}")
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

@@ -18,7 +18,8 @@ from evaluation.report import counts_line, fmt, metric_table, worst
 HTML = "report.html"
 PASSAGE_CHARS = 500
 _NONE = '<div class="meta">none</div>'
-_CSS = """
+# The report page's style; the editors' quality page (ui.quality) uses it too.
+CSS = """
 body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #ddd;padding:3px 8px}
@@ -39,7 +40,7 @@ def page(summary: dict[str, Any], rows: Sequence[dict[str, Any]]) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"/>',
         '<meta name="viewport" content="width=device-width, initial-scale=1"/>',
         f"<title>article-qa evaluation: {escape(str(c['backend']))}, {escape(str(c['dataset']))}</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f"<style>{CSS}</style></head><body>",
         "<h1>article-qa evaluation</h1>",
         f'<p class="meta">dataset <code>{escape(str(c["dataset"]))}</code> · backend '
         f"<code>{escape(str(c['backend']))}</code> · k = {k} · target {escape(str(c['target']))} · "
@@ -52,7 +53,7 @@ def page(summary: dict[str, Any], rows: Sequence[dict[str, Any]]) -> str:
         "<h2>Latency</h2>",
         _latency(rows),
         "<h2>All figures</h2>",
-        _table(summary),
+        metrics_table(summary),
         "<h2>Worst answers</h2>",
         _worst(rows),
         "</body></html>\n",
@@ -68,7 +69,8 @@ def _latency(rows: Sequence[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
-def _table(summary: dict[str, Any]) -> str:
+def metrics_table(summary: dict[str, Any]) -> str:
+    """Every figure of a run's summary as an HTML table: metric, all, then one column per language."""
     header, body = metric_table(summary)
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
     lines = [f"<table><thead><tr>{head}</tr></thead><tbody>"]

@@ -3,8 +3,9 @@
     POST   /api/admin/articles        {id, text, metadata?} -> 201 {article_id, added, removed, kept}
     DELETE /api/admin/articles/{id}   -> 200 {article_id, removed}
     GET    /api/admin/feedback?format=json|csv&article_id=   readers' ratings, for the newsroom
+    GET    /api/admin/articles/{id}/quality?format=html|json  the editors' quality page (ui.quality)
 
-Both need ``Authorization: Bearer <ARTICLE_QA_ADMIN_TOKEN>``, compared in constant time and
+All need ``Authorization: Bearer <ARTICLE_QA_ADMIN_TOKEN>``, compared in constant time and
 never logged. With no token configured they are off (403 saying how to turn them on); a missing
 or wrong token gets 401. The check runs before the body is even parsed. Browsers on other
 origins cannot call them: the CORS pre-flight allows neither DELETE nor an Authorization header.
@@ -17,20 +18,26 @@ import hmac
 from typing import Literal
 
 from fastapi import Depends, FastAPI, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import ConfigDict, Field
 from starlette.datastructures import Headers
 from starlette.types import Scope
 
 from core.articles import MAX_ARTICLE_BYTES, check_text, validate_article_id
 from core.types import Article
-from rag.pipeline import Pipeline
+from ui import quality
 from ui.errors import AdminDisabled, NotAuthorized
-from ui.feedback import FeedbackStore
 from ui.guards import MAX_BODY_BYTES
 from ui.schemas import ErrorOut, Input
+from ui.service import AnswerService
 
 PREFIX = "/api/admin/"
+# The quality page is seen in a browser tab after curl saved it: nothing in it may run or load.
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "X-Content-Type-Options": "nosniff",
+}
 MAX_ADMIN_BODY_BYTES = 4 * MAX_ARTICLE_BYTES  # an article's JSON, escapes included
 _ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorOut, "description": text}
@@ -104,9 +111,29 @@ class ArticleIn(Input):
     metadata: Metadata = Field(default_factory=Metadata)
 
 
-def add_admin_routes(app: FastAPI, pipeline: Pipeline, auth: AdminAuth, feedback: FeedbackStore) -> None:
-    """The index changes and the feedback export, behind ``auth``."""
+def add_admin_routes(app: FastAPI, service: AnswerService, auth: AdminAuth) -> None:
+    """The index changes, the feedback export and the quality page, behind ``auth``."""
     guard = [Depends(auth.check)]
+    pipeline, feedback = service.pipeline, service.feedback
+
+    @app.get(
+        "/api/admin/articles/{article_id}/quality",
+        tags=["admin"],
+        dependencies=guard,
+        responses={200: {"content": {"text/html": {}, "application/json": {}}}, **_ERRORS},
+    )
+    async def article_quality(
+        article_id: str,
+        format: Literal["html", "json"] = Query("html", description="html (default) or json"),
+    ) -> Response:
+        """One article's latest evaluation, readers' ratings and refused questions (admin token)."""
+        article = await asyncio.to_thread(pipeline.article, validate_article_id(article_id))
+        data = await asyncio.to_thread(
+            quality.report, article, service.settings.data_dir, feedback, service.refusals
+        )
+        if format == "json":
+            return JSONResponse(data, headers={"Cache-Control": "no-store"})
+        return HTMLResponse(quality.page(data), headers=PAGE_HEADERS)
 
     @app.get("/api/admin/feedback", tags=["admin"], dependencies=guard, responses=_ERRORS)
     async def export_feedback(
@@ -141,6 +168,7 @@ def add_admin_routes(app: FastAPI, pipeline: Pipeline, auth: AdminAuth, feedback
             about=dict(meta.about),
         )
         change = await asyncio.to_thread(pipeline.add, article)
+        service.refresh_suggestions([article_id])
         counts = {"added": change.added, "removed": change.removed, "kept": change.kept}
         return JSONResponse({"article_id": article_id, **counts}, status_code=201)
 

@@ -1,6 +1,7 @@
 """The ``article-qa`` command line: ``ask`` here; ``index``, ``serve`` and ``eval`` register
-themselves from their own packages (this module sits on top of all of them). Errors become
-one clear line on stderr and exit code 2.
+themselves from their own packages (this module sits on top of all of them). After ``index
+build`` / ``index add`` the changed articles' suggested questions are generated (``ui.suggestions``).
+Errors become one clear line on stderr and exit code 2.
 
 Examples:
     article-qa ask "When was the CA–Russia summit?"
@@ -32,6 +33,7 @@ from core.types import Turn
 from rag.questions import clean_question
 
 COMMAND_MODULES = ("index.cli", "ui.serve_cli", "evaluation.cli")
+INDEX_CHANGES = ("build", "add")  # after these, each changed article's suggested questions are made
 
 
 def quiet_third_parties() -> None:
@@ -101,6 +103,24 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def suggest_after_index(settings: Settings) -> None:
+    """Generate the suggested questions of every article whose version has none yet (a few
+    seconds: the no-model answer to each template question); a failure only warns."""
+    from rag.pipeline import Pipeline
+    from ui.suggestions import MIN_PER_LANGUAGE, refresh
+
+    try:
+        made = refresh(Pipeline(settings))
+    except (ArticleQAError, OSError) as err:
+        print(f"warning: suggested questions not generated ({err}); the hand-written ones are used")
+        return
+    for article_id, counts in made.items():
+        few = [lang for lang, n in counts.items() if n < MIN_PER_LANGUAGE]
+        note = f" (too few in {', '.join(few)}: the hand-written ones are shown there)" if few else ""
+        listed = ", ".join(f"{n} {lang}" for lang, n in counts.items())
+        print(f"suggested questions for {article_id}: {listed}{note}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every registered command."""
     parser = argparse.ArgumentParser(
@@ -130,7 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace, Settings], Any] = args.handler
     try:
         settings = Settings.from_env()
-        return int(handler(args, settings) or 0)
+        code = int(handler(args, settings) or 0)
+        if code == 0 and args.command == "index" and args.index_command in INDEX_CHANGES:
+            suggest_after_index(settings)
+        return code
     except ArticleQAError as err:
         print(f"article-qa: {err}", file=sys.stderr)
         return 2

@@ -104,6 +104,16 @@ class FeedbackStore:
             rows = db.execute("SELECT * FROM feedback ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
         return [{**dict(r), "citations": json.loads(r["citations"])} for r in rows]
 
+    def counts(self, article_id: str) -> dict[str, int]:
+        """How many ratings of each kind the article's answers got: ``{"up": n, "unsure": n, "down": n}``."""
+        out = dict.fromkeys(RATINGS, 0)
+        if not self.path.exists():
+            return out
+        query = "SELECT rating, COUNT(*) FROM feedback WHERE article_id = ? GROUP BY rating"
+        with self._connect() as db:
+            out.update({str(r): int(n) for r, n in db.execute(query, (article_id,)).fetchall()})
+        return out
+
     def export(self, article_id: str = "") -> list[dict[str, Any]]:
         """Every rating, oldest first (of one article when given), with its cited paragraphs."""
         query = "SELECT * FROM feedback" + (" WHERE article_id = ?" if article_id else "") + " ORDER BY id"

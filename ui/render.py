@@ -185,3 +185,22 @@ def _marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
 
 def _with_breaks(text: str) -> str:
     return html.escape(text).replace("\n\n", "<br><br>").replace("\n", "<br>")
+
+
+def messages(turns: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The chatbot's messages, rendered from the exchanges (user at 2k, assistant at 2k+1)."""
+    out: list[dict[str, str]] = []
+    for t in turns:
+        out.append({"role": "user", "content": question_message(t["question"])})
+        answer = t.get("answer")
+        if answer:
+            cited = [int(c["n"]) for c in answer["citations"]]
+            content = answer_message(answer["answer"], cited, answer.get("notice", ""))
+        elif t.get("error"):
+            content = error_message(t["error"])
+        elif t.get("partial"):
+            content = answer_message(t["partial"], streaming=True)
+        else:
+            content = "<em>Searching the article…</em>"
+        out.append({"role": "assistant", "content": content})
+    return out

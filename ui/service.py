@@ -33,6 +33,9 @@ from ui.errors import ClientGone, NotReady, QueueFull, StartupFailed
 from ui.feedback import FeedbackStore
 from ui.queueing import AnswerQueue, Ticket
 from ui.ratelimit import RateLimiter
+from ui.refusals import FILE as REFUSALS_FILE
+from ui.refusals import RefusalStore
+from ui.suggestions import refresh_quietly
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +70,7 @@ EXTRACTIVE_WORKERS = 4  # answers without a model take milliseconds of CPU each
 
 
 class AnswerService:
-    """Start-up state, rate limits, the answer queue and feedback, shared by API and UI."""
+    """Start-up state, rate limits, the answer queue, feedback and refused questions (API and UI)."""
 
     def __init__(self, pipeline: Pipeline, settings: Settings, ready_wait_s: float = READY_WAIT_S) -> None:
         self.pipeline = pipeline
@@ -81,9 +84,11 @@ class AnswerService:
         }
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
         self.feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
+        self.refusals = RefusalStore(settings.data_dir / REFUSALS_FILE)
         self.detail = "starting"
         self.failure = ""
         self._warming: threading.Thread | None = None
+        self._suggesting = threading.Lock()
 
     # -- start-up ---------------------------------------------------------------------------
 
@@ -117,6 +122,20 @@ class AnswerService:
             message = f"start-up failed: {self.failure}"
         if on_done:
             on_done(message)
+        if message == "ready":  # readers are served already; this asks the no-model path only
+            self._refresh_suggestions(None)
+
+    def refresh_suggestions(self, article_ids: list[str] | None = None) -> threading.Thread:
+        """Generate the suggested questions of changed articles (all, or those named) in the background."""
+        thread = threading.Thread(
+            target=self._refresh_suggestions, args=(article_ids,), name="article-qa-suggestions", daemon=True
+        )
+        thread.start()
+        return thread
+
+    def _refresh_suggestions(self, article_ids: list[str] | None) -> None:
+        with self._suggesting:  # one at a time: two would write the same files
+            refresh_quietly(self.pipeline, article_ids)
 
     def _tracking(self, progress: ProgressFactory | None) -> ProgressFactory:
         """A progress factory that also records ``label done/total`` for the status line."""
@@ -265,6 +284,7 @@ class AnswerService:
                 loop.call_soon_threadsafe(inbox.put_nowait, item)
 
         def produce() -> None:
+            final: Answer | None = None
             try:
                 events = self.pipeline.stream(
                     admitted.question, admitted.history, admitted.backend, admitted.article_id
@@ -273,11 +293,15 @@ class AnswerService:
                     if stop.is_set():
                         break
                     post(event)
+                    if isinstance(event, AnswerEvent):
+                        final = event.answer
             except Exception as err:  # handed to the request that asked
                 post(err)
             finally:
                 admitted.ticket.finish()
                 post(_END)
+            if final is not None and final.abstained:  # after the reader has the answer
+                self.refusals.add(final.question, final.language, final.article_id, final.backend)
 
         threading.Thread(target=produce, name="article-qa-answer", daemon=True).start()
         try:

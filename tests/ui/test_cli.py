@@ -3,6 +3,7 @@ start with progress on the console, reports loading on /healthz, then answers.""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -68,6 +69,12 @@ def test_serve_builds_the_index_and_becomes_ready(tmp_path: Path) -> None:
         answer = httpx.post(f"{url}/api/ask", json={"question": "Who wrote the article?"}, timeout=60)
         assert answer.status_code == 200 and answer.json()["citations"]
         assert (tmp_path / "index").is_dir()
+        # once ready, the suggested questions are generated in the background and then served
+        made = tmp_path / "suggestions" / "kazakhstan-diplomacy-2025.json"
+        while not made.exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        served = httpx.get(f"{url}/api/articles/kazakhstan-diplomacy-2025/suggestions", timeout=30)
+        assert served.json()["suggestions"] == json.loads(made.read_text(encoding="utf-8"))["questions"]
     finally:
         server.terminate()
         out, _ = server.communicate(timeout=30)

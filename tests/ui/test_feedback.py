@@ -70,3 +70,21 @@ def test_a_database_from_before_unsure_is_widened_and_keeps_its_rows(tmp_path: P
     store = FeedbackStore(path)
     store.add("new?", "new.", [], "unsure")
     assert [(r["question"], r["rating"]) for r in store.export()] == [("old?", "down"), ("new?", "unsure")]
+
+
+def test_refused_questions_are_grouped_and_a_failed_write_only_warns(tmp_path: Path) -> None:
+    from ui.refusals import RefusalStore
+
+    store = RefusalStore(tmp_path / "refusals.sqlite3")
+    assert store.grouped("a") == [] and store.counts("a") == {}
+    assert store.add("Who  won\nthe cup?", "en", "a", "extractive")
+    assert store.add("Who won the cup?", "en", "a")
+    assert store.add("Кой спечели купата?", "bg", "a")
+    assert store.add("Who won the cup?", "en", "b")
+    assert [(q["question"], q["language"], q["times"]) for q in store.grouped("a")] == [
+        ("Who won the cup?", "en", 2),
+        ("Кой спечели купата?", "bg", 1),
+    ]
+    assert store.counts("a") == {"en": 2, "bg": 1}
+    broken = RefusalStore(tmp_path / "refusals.sqlite3" / "nested.sqlite3")  # a file where a folder goes
+    assert broken.add("Who won the cup?", "en", "a") is False

@@ -64,7 +64,10 @@ export function askPlain(api, body, signal) {
   return postJSON(api, "api/ask", body, "application/json", signal).then(readJSON);
 }
 
-/** The answer, streamed: handlers.sources(payload) and handlers.token(text) as they come. */
+/**
+ * The answer, streamed: handlers.sources(payload) and handlers.token(text) as they come, and
+ * handlers.queue(position) (optional; 1 = next) while the question waits in line for the model.
+ */
 export function askStream(api, body, signal, handlers) {
   return postJSON(api, "api/ask/stream", body, "text/event-stream", signal).then(function (res) {
     if (res.status === 404 || res.status === 405 || res.status === 501) {
@@ -78,7 +81,9 @@ export function askStream(api, body, signal, handlers) {
     return readSSE(res, function (type, data) {
       var payload = null;
       try { payload = JSON.parse(data); } catch (e) { payload = null; }
-      if (type === "sources") handlers.sources(payload || {});
+      if (type === "queue") {
+        if (handlers.queue && payload && payload.position > 0) handlers.queue(payload.position);
+      } else if (type === "sources") handlers.sources(payload || {});
       else if (type === "token") handlers.token(payload && typeof payload.text === "string" ? payload.text : "");
       else if (type === "answer" && payload) final = payload;
       else if (type === "error") {
