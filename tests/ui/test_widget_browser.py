@@ -1,11 +1,12 @@
 """The widget as an integrator and a reader meet it, in a real Chromium on a page from another
 origin: what a misconfigured embed says (and logs), suggestions, feedback, highlight-to-ask
-(with the mouse and with the keyboard alone), the phone layout, keyboard use, the reader's
-colour scheme and motion preferences.
+(with the mouse and with the keyboard alone), the place in a long model line with the quick
+answer, the phone layout, keyboard use, the reader's colour scheme and motion preferences.
 """
 
 from __future__ import annotations
 
+import re
 import socket
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -198,6 +199,104 @@ def test_a_reader_selects_with_the_keyboard_alone_and_asks_about_it(
         assert page.locator(".aqa-msg-assistant .aqa-source-quote").filter(has_text="Душанбе").count() >= 1
     finally:
         context.close()
+
+
+# -- fair under load: the place in the model's line, and the quick answer at once ----------------
+
+SHOWN = """() => { window.__shown = [];
+  const log = ArticleQA.root.querySelector('#aqa-messages');
+  new MutationObserver(() => log.querySelectorAll('.aqa-msg-assistant .aqa-answer')
+      .forEach(a => window.__shown.push(a.textContent))
+  ).observe(log, {childList: true, subtree: true, characterData: true}); }"""
+
+
+def test_a_reader_far_back_in_the_models_line_takes_the_quick_answer_with_the_keyboard(
+    page, own_pipeline, start_server, other_origin: Callable[[bytes], str], demo_page, busy
+) -> None:
+    import itertools
+    import threading
+
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    from rag.backends import ChatBackend
+    from ui.server import create_app
+
+    # The model (scripted: no model download) is the default backend; its line is made long below.
+    scripted = own_pipeline(backend="local", rate_limit_per_minute=10_000, queue_size=8)
+    model = GenericFakeChatModel(
+        messages=itertools.repeat(AIMessage("Tokayev visited Japan in December [1]."))
+    )
+    scripted.backends.register(ChatBackend("local", model, "passage", timeout_s=30))
+    app = create_app(scripted, scripted.settings)
+    url = start_server(app)
+    line = app.state.service.queues["local"]
+    load(page, other_origin(demo_page(url, lang="en")))
+    page.locator("#aqa-launcher").click()
+    page.evaluate(SHOWN)
+    stop = threading.Event()
+    with busy(line):  # every model slot taken, and one more question waits ahead of the reader's
+        ahead = line.join()
+        keep = threading.Thread(target=lambda: [ahead.position() for _ in iter(lambda: stop.wait(1), True)])
+        keep.start()
+        try:
+            page.locator("#aqa-input").fill("When did Tokayev visit Japan?")
+            page.keyboard.press("Enter")
+            turn = page.locator(".aqa-msg-assistant[data-place='2']")
+            turn.wait_for(timeout=30_000)
+            assert "Waiting in line: you are number 2." in turn.inner_text()
+            status = page.locator("#aqa-status")  # said politely, not as an alert
+            assert status.text_content() == "Waiting in line: you are number 2."
+            assert status.get_attribute("role") == "status" and page.locator("[role=alert]").count() == 0
+            quick = page.get_by_role("button", name="Get the quick answer now", exact=True)
+            assert quick.get_attribute("aria-description") == quick.get_attribute("title")
+            assert "without the model" in quick.get_attribute("title")
+            assert_no_serious_axe_violations(page)
+            for _ in range(10):  # from the question box, back into the conversation
+                page.keyboard.press("Shift+Tab")
+                if page.evaluate(QUICK_FOCUSED):
+                    break
+            assert page.evaluate(QUICK_FOCUSED)
+            with page.expect_request(lambda r: r.url.endswith("/api/ask/stream")) as asked:
+                page.keyboard.press("Enter")
+            assert asked.value.post_data_json["backend"] == "extractive"
+            assert asked.value.post_data_json["question"] == "When did Tokayev visit Japan?"
+            answered = page.locator(".aqa-msg-assistant[data-state=done][data-backend=extractive]")
+            answered.wait_for(timeout=30_000)
+            assert page.locator(".aqa-msg-assistant").count() == 1 and quick.count() == 0
+            assert answered.locator("button.aqa-cite").count() >= 1
+            assert answered.locator(".aqa-source-quote").filter(has_text=JAPAN_EVIDENCE).count() >= 1
+            for _ in range(100):  # the waiting request was aborted: it gave its place back
+                if line.stats()["waiting"] == 1:
+                    break
+                page.wait_for_timeout(100)
+            assert line.stats()["waiting"] == 1, line.stats()
+        finally:
+            stop.set()
+            keep.join()
+            ahead.finish()
+    final = answered.locator(".aqa-answer").inner_text()
+    shown = [re.sub(r"\[(\d+)\]", r"\1", text) for text in page.evaluate("window.__shown")]  # [1] -> button
+    assert shown and all(final.startswith(text) for text in shown), (shown, final)  # only ever grew
+    assert "Tokayev visited Japan in December" not in final
+    assert page.locator(".aqa-msg-assistant").count() == 1 and page.warnings == []
+
+
+QUICK_FOCUSED = (
+    "() => document.activeElement === ArticleQA.host && !!ArticleQA.root.activeElement?.matches('.aqa-quick')"
+)
+
+
+def assert_no_serious_axe_violations(page) -> None:
+    """axe-core over the widget as it is now: no serious or critical violation."""
+    axe_sync = pytest.importorskip(
+        "axe_playwright_python.sync_playwright", reason="needs axe-playwright-python"
+    )
+    page.wait_for_function(  # axe measures contrast as drawn: after fades (the dots go on and on)
+        "ArticleQA.root.getAnimations().every(a => a.effect?.getTiming().iterations === Infinity)"
+    )
+    violations = axe_sync.Axe().run(page, context="article-qa-widget").response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
 
 
 # -- phone, keyboard, colour scheme, motion ---------------------------------------------------

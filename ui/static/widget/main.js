@@ -21,22 +21,22 @@
  */
 
 import { selectionContext } from "./answer.js";
-import { askStream } from "./api.js";
+import { askInto } from "./asking.js";
 import {
   HOST_TAG, MAX_CONTEXT_CHARS, MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, REQUEST_TIMEOUT_MS,
   VERSION, apiBase, findScript, historyPayload
 } from "./config.js";
 import { clear, el, isNarrow } from "./dom.js";
-import { AskError, developerHint, errorKind } from "./errors.js";
+import { developerHint, errorKind } from "./errors.js";
 import { flushFeedback } from "./feedback.js";
 import { removeHighlight } from "./highlight.js";
 import { buildIntro, loadSuggestions } from "./intro.js";
-import { STRINGS, fmt, pickLanguage } from "./i18n.js";
+import { STRINGS, pickLanguage } from "./i18n.js";
 import { createOffer } from "./offer.js";
 import { buildPanel, isSendKey } from "./panel.js";
 import { watchSelection } from "./selection.js";
 import { CSS } from "./styles.js";
-import { addAssistantMessage, addError, addUserMessage, appendToken, renderAnswer } from "./turns.js";
+import { addAssistantMessage, addUserMessage } from "./turns.js";
 
 function start() {
   if (window.ArticleQA && window.ArticleQA.__initialised) return;
@@ -51,7 +51,7 @@ function start() {
   var suggested = [];
   var history = [];
   var busy = false;
-  var currentAbort = null;
+  var currentRun = null; // the question being answered: {promise, cancel}
   var context = "";
   var warned = {};
   var savedPadding = null;
@@ -176,10 +176,10 @@ function start() {
 
   function reset() {
     flushFeedback(ui);
-    if (currentAbort) {
-      var c = currentAbort;
-      currentAbort = null;
-      try { c.abort(); } catch (e) { /* ignore */ }
+    if (currentRun) {
+      var run = currentRun;
+      currentRun = null;
+      run.cancel();
     }
     history = [];
     clear(parts.messages);
@@ -241,32 +241,16 @@ function start() {
 
     var body = { question: question, history: historyPayload(history, MAX_HISTORY_TURNS, MAX_HISTORY_CHARS), article_id: ARTICLE_ID };
     if (about) body.context = about;
-    var ctrl = typeof AbortController !== "undefined" ? new AbortController() : null;
-    currentAbort = ctrl;
-    var timedOut = false;
-    var timer = setTimeout(function () { timedOut = true; if (ctrl) ctrl.abort(); }, REQUEST_TIMEOUT_MS);
+    var run = askInto(ui, turn, body, REQUEST_TIMEOUT_MS); // drawn into the turn, errors too
+    currentRun = run;
 
-    return askStream(API, body, ctrl && ctrl.signal, {
-      sources: function (s) {
-        var n = s && s.passages ? s.passages.length : 0;
-        if (n) setStatus(fmt(T.found, { n: n }));
-      },
-      token: function (text) { appendToken(ui, turn, text); }
-    }).then(function (ans) {
-      if (!ans || typeof ans.answer !== "string") throw new AskError(0, "bad_response", "", 0);
-      renderAnswer(ui, turn, ans);
-      history.push({ role: "user", content: question });
-      history.push({ role: "assistant", content: ans.answer });
-      if (history.length > 40) history = history.slice(-40);
-      return ans;
-    }).catch(function (err) {
-      if (ctrl && ctrl.signal.aborted && !timedOut && currentAbort !== ctrl) return null; // reset()
-      var e = err instanceof AskError ? err : timedOut ? new AskError(0, "timeout", "", 0) : new AskError(0, "network", "", 0);
-      if (turn.el.parentNode) addError(ui, turn, e);
-      return null;
-    }).then(function (result) {
-      clearTimeout(timer);
-      if (currentAbort === ctrl) currentAbort = null;
+    return run.promise.then(function (result) {
+      if (currentRun === run) currentRun = null;
+      if (result) {
+        history.push({ role: "user", content: question });
+        history.push({ role: "assistant", content: result.answer });
+        if (history.length > 40) history = history.slice(-40);
+      }
       setBusy(false);
       if (isOpen() && !isNarrow()) { try { parts.input.focus({ preventScroll: true }); } catch (e) { /* ignore */ } }
       return result;

@@ -1,5 +1,6 @@
 /**
- * The conversation as drawn: the reader's question, the answer as it streams and then in its
+ * The conversation as drawn: the reader's question, the place in line while it waits for the
+ * model (with the quick-answer button), the answer as it streams and then in its
  * final form (the text with its [n] citation buttons, the numbered sources, the feedback row),
  * and errors. A citation highlights its quote on the host page when the page marks its
  * paragraphs, else it opens the source in the panel.
@@ -45,7 +46,45 @@ export function addAssistantMessage(ui) {
   }, [el("span", { className: "aqa-sr", text: ui.T.bot + ":" }), bubble]);
   ui.messages.appendChild(m);
   ui.scrollToBottom(true);
-  return { el: m, id: id, bubble: bubble, thinking: thinking, answer: answer, textNode: null, refs: {} };
+  return { el: m, id: id, bubble: bubble, thinking: thinking, answer: answer, textNode: null, refs: {}, quick: null };
+}
+
+/**
+ * The turn's place in the model's line: shown in the turn and said politely in the status line
+ * (never an alert), with the quick-answer button while someone is ahead; a null place clears it.
+ */
+export function showPlace(ui, turn, place, onQuick) {
+  if (!place) { leaveLine(ui, turn); return; }
+  var T = ui.T;
+  turn.el.setAttribute("data-place", String(place.n));
+  turn.thinking.querySelector(".aqa-thinking-label").textContent = place.text;
+  ui.setStatus(place.text);
+  if (!place.offerQuick) { dropQuick(ui, turn); return; }
+  if (turn.quick) return;
+  turn.quick = el("button", {
+    type: "button", className: "aqa-quick", title: T.quickAnswerHint, "aria-description": T.quickAnswerHint,
+    text: T.quickAnswer
+  });
+  turn.quick.addEventListener("click", function () { onQuick(); });
+  turn.bubble.appendChild(turn.quick);
+}
+
+/** Out of the line (the answer began, or the reader took the quick answer): "Thinking…" again. */
+export function leaveLine(ui, turn) {
+  dropQuick(ui, turn);
+  if (!turn.el.hasAttribute("data-place")) return;
+  turn.el.removeAttribute("data-place");
+  turn.thinking.querySelector(".aqa-thinking-label").textContent = ui.T.thinking;
+}
+
+function dropQuick(ui, turn) {
+  var b = turn.quick;
+  if (!b) return;
+  turn.quick = null;
+  var focused = ui.root.activeElement === b;
+  if (b.parentNode) b.parentNode.removeChild(b);
+  // Focus stays in the conversation, where the answer comes, rather than falling to the page.
+  if (focused) { try { ui.messages.focus({ preventScroll: true }); } catch (e) { ui.messages.focus(); } }
 }
 
 /** Streamed text, appended as it comes (a text node: never parsed as HTML). */
