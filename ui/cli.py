@@ -163,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("article-qa: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `article-qa ask … | head -1`: the reader of our output has gone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -35,20 +35,34 @@ def local(settings: Settings, embedder, model_file: Path) -> Iterator[Pipeline]:
     yield pipeline
 
 
+FACTS = [  # (question, what the answer says): the fact the rules read is the answer, model or not
+    ("When was the CA–Russia summit?", "9 October [1]."),
+    ("Кога Токаев посети Япония?", "18–20 декември 2025 г. [1]."),
+    ("Who wrote the article?", "Yuliya Polonskaya [1]."),
+    ("Кто автор статьи?", "Юлия Полонская [1]."),
+]
 KNOWN = [  # (question, groups of words: one word of each group must be in a right answer)
-    ("When was the CA–Russia summit?", [("9",), ("October", "Oct")]),
-    ("Кога Токаев посети Япония?", [("18",), ("декември",)]),
-    ("Who wrote the article?", [("Polon",)]),
-    ("Кто автор статьи?", [("Полонск",)]),
+    ("Besides developing transport corridors, what is Kazakhstan creating on its territory?", [("hub",)]),
+    ("Върху какво беше фокусирана визитата в Китай на двустранно равнище?", [("икономик",), ("инвестиц",)]),
+    ("Чем является для Казахстана участие в параде Победы в Москве?", [("уважен",)]),
 ]
 
 
+def test_facts_the_rules_read_are_the_answer_on_the_local_backend(local: Pipeline, article) -> None:
+    for question, said in FACTS:
+        events = list(local.stream(question))
+        answer = events[-1].answer
+        assert answer.answer == said and not answer.notice
+        assert "".join(e.text for e in events if isinstance(e, TokenEvent)) == answer.answer
+        assert all(article.text[c.start : c.end] == c.quote for c in answer.citations)
+
+
 def test_local_model_answers_known_questions(local: Pipeline, article) -> None:
-    """Every answer is checked (exact quotes); the 1.5B model gets most of them right.
+    """Questions no rule answers (what, why): the model writes, every sentence checked.
 
     Which ones a small model misses moves with its prompt, so the floor is counted rather than
     pinned to particular questions; an answer counts only when the model's own checked sentences
-    make it (no notice of a fallback). Whatever it says, what was streamed is the answer.
+    make it (backend "local", no notice). Whatever it says, what was streamed is the answer.
     """
     right, said = [], []
     for question, expected in KNOWN:
@@ -58,10 +72,11 @@ def test_local_model_answers_known_questions(local: Pipeline, article) -> None:
         for c in answer.citations:
             assert article.text[c.start : c.end] == c.quote
         words = answer.answer.lower()
-        said.append(f"{question} -> {answer.answer!r} ({answer.notice or 'no notice'})")
-        if not answer.notice and all(any(w.lower() in words for w in group) for group in expected):
+        said.append(f"{question} -> {answer.answer!r} ({answer.backend}, {answer.notice or 'no notice'})")
+        by_model = answer.backend == "local" and not answer.notice
+        if by_model and all(any(w.lower() in words for w in group) for group in expected):
             right.append(question)
-    assert len(right) >= 2, "\n".join(said)
+    assert len(right) >= 1, "\n".join(said)
 
 
 def test_local_model_abstains_when_the_article_has_no_answer(local: Pipeline) -> None:
