@@ -77,6 +77,7 @@ bench: setup-dev
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/baselines.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/scaleout.py
 
 clean:
 	rm -rf $(VENV) var artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -168,13 +168,17 @@ def serve_once(data_dir: Path, env: dict[str, str], keep: bool = False) -> dict[
     deadline = time.monotonic() + 900
     with httpx.Client(timeout=5) as client:
         while True:
+            failed = False
             try:
-                if client.get(f"{url}/healthz").status_code == 200:
+                health = client.get(f"{url}/healthz")
+                if health.status_code == 200:
                     break
-            except httpx.HTTPError:
+                failed = health.json().get("status") == "failed"  # start-up failed: it never will be
+            except (httpx.HTTPError, ValueError):
                 pass
-            if proc.poll() is not None or time.monotonic() > deadline:
+            if failed or proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
+                proc.wait()
                 raise RuntimeError("the server did not become ready:\n" + "\n".join(output[-20:]))
             time.sleep(0.05)
     ready = time.perf_counter() - started
