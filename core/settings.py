@@ -34,6 +34,7 @@ class Tuning:
     trust_refusal_below: float = 0.90  # a model refusal stands unless the best sentence scores this
     abstain_without_fact: bool = True  # "when"/"where"/"how many" and no such fact nearby: abstain
     facts_first: bool = True  # local model: a date, place, number or name found by rules is the answer
+    quote_own_language: bool = True  # local model: a reader of the article's language gets its sentence
     quote_min_score: float = 0.80  # the no-model answer quotes no sentence scoring below this
     second_within: float = 0.015  # ... and a second sentence only this close to the best
     lexical_bonus: float = 0.012  # ranking: per name or number shared with the question (up to 4)

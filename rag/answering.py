@@ -2,8 +2,9 @@
 
     passages ─ evidence (best sentence, its passage first, the fact asked for)
              ─ too weak, or a typed question with no such fact: abstain
-             ─ no model (or the local model, when rules found the fact asked for): the short
-               answer (the fact in the reader's language, cited; else the best sentences quoted)
+             ─ no model (or the local model, when rules found the fact asked for or the reader
+               reads the article's language): the short answer (the fact in the reader's
+               language, cited; else the best sentences quoted)
              ─ model: prompt -> raw text -> sentences -> every check -> verified sentences
                  (streamed one by one; nothing shown is taken back)
              ─ a refusal: abstain; nothing verified: the short answer; the model failed
@@ -23,7 +24,7 @@ from core.settings import Tuning
 from core.types import Answer, Article, Turn
 from prompts import message
 from rag import checks, conversation, evidence, facts, present, prompting
-from rag.backends import Backends
+from rag.backends import Backends, ChatBackend
 from rag.extractive import SentenceRanker
 from rag.verify import Checked, verified
 
@@ -58,8 +59,7 @@ class Answerer:
         refused = False
         try:
             chat = self.backends.get(backend)
-            if chat.facts_first and found.fact is not None:
-                # a fact read by rules is exact and instant; a small model would only restate it, or err
+            if _without_model(chat, found, draft.language, article):
                 yield replace(present.short(draft, found, article, t), backend="extractive")
                 return
             prompt = prompting.build(
@@ -108,3 +108,12 @@ class Answerer:
         else:
             notice = message("closest" if refused else "unchecked", draft.language)
             yield replace(present.short(draft, found, article, t), backend="extractive", notice=notice)
+
+
+def _without_model(chat: ChatBackend, found: evidence.Evidence, language: str, article: Article) -> bool:
+    """Whether the short answer is better than what this (small) model would write: a fact the
+    rules read is exact and instant, and a reader of the article's own language is best served
+    by its sentence, verbatim; the model's job is to say the rest in another language."""
+    if chat.facts_first and found.fact is not None:
+        return True
+    return chat.quotes_own_language and bool(article.language) and language == article.language

@@ -49,6 +49,7 @@ class ChatBackend:
         states: SlotStates | None = None,
         server: LocalServer | None = None,
         facts_first: bool = False,
+        quotes_own_language: bool = False,
     ) -> None:
         if layout not in LAYOUTS:
             raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
@@ -59,6 +60,7 @@ class ChatBackend:
         self.states = states
         self.server = server  # a server we started: restarted here if it has died
         self.facts_first = facts_first  # a fact the rules found is the answer: the model is not asked
+        self.quotes_own_language = quotes_own_language  # a reader of the article's language: quoted
 
     def stream(self, messages: list[BaseMessage], cache_key: str = "") -> Iterator[str]:
         """Text pieces of the reply; BackendUnavailable when the model service fails or takes
@@ -99,8 +101,11 @@ class ChatBackend:
         return self.states.saved(key)
 
     def warm(self, messages: list[BaseMessage]) -> None:
-        """Have the server evaluate (and keep) the fixed prefix before the first question."""
-        for _ in self.model.bind(max_tokens=1).stream(messages):
+        """Have the server evaluate (and keep) the fixed prefix before the first question;
+        BackendUnavailable when the service fails or is too slow (another worker's warm-up)."""
+        if self.server is not None:
+            self.server.ensure()
+        for _ in self._stream(messages, {"max_tokens": 1}):
             break
 
 

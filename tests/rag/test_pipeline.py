@@ -349,3 +349,25 @@ def test_a_name_asked_for_that_no_sentence_gives_is_not_in_the_article(pipeline,
     # the article names Croatia's prime minister, not Kazakhstan's: no name stands in that relation
     answer = pipeline.ask(question, backend="extractive")
     assert answer.abstained and not answer.citations
+
+
+def test_a_model_that_fails_at_warm_up_leaves_the_pipeline_ready(settings, embedder) -> None:
+    # two workers warming one busy model server: the slow one must not stay "failed" for good
+    from rag.pipeline import Pipeline
+
+    fresh = Pipeline(settings.with_(backend="openai"), embedder)
+    fresh.backends.register(ChatBackend("openai", _Unreachable(messages=iter([])), "passages", 30))
+    fresh.warm_up()
+    assert fresh.ready()
+    assert fresh.ask(WHEN).answer == "9 October [1]."  # served meanwhile, without the model
+
+
+def test_a_reader_of_the_articles_language_gets_its_sentence_not_the_small_models(pipeline, article) -> None:
+    pipeline.backends.register(
+        ChatBackend("local", _Buggy(messages=iter([])), "passage", 30, quotes_own_language=True)
+    )
+    answer = pipeline.ask("Какво представлява участието в парада на Победата в Москва?", backend="local")
+    assert answer.answer.startswith("В статията се казва: „") and answer.backend == "extractive"
+    assert_quotes_are_exact(answer, article)
+    with pytest.raises(RuntimeError, match="a bug"):  # another language: the model translates
+        pipeline.ask("What did participation in the Victory Parade in Moscow represent?", backend="local")
