@@ -155,7 +155,8 @@ def make_local(settings: Settings) -> ChatBackend:
         settings.llm_timeout_s,
         states,
         server,
-        settings.tuning.facts_first,
+        facts_first=settings.tuning.facts_first,
+        quotes_own_language=settings.tuning.quote_own_language,
     )
 
 
