@@ -110,7 +110,9 @@ def test_installed_wheel_answers_without_a_model(installed: Path, tmp_path: Path
 
 @pytest.mark.slow
 def test_installed_wheel_answers_with_the_local_model(installed: Path, tmp_path: Path) -> None:
-    answer = _ask(installed, tmp_path, "local", "Кога се проведе срещата на върха „ЦА – Русия“?")
-    assert answer["backend"] == "local"
-    assert "9 октомври" in answer["answer"], answer
+    # a question no rule answers, asked in English: the model writes it (facts and Bulgarian
+    # readers are answered without it)
+    answer = _ask(installed, tmp_path, "local", "What was the bilateral part of the China visit focused on?")
+    assert answer["backend"] == "local" and not answer["notice"], answer
+    assert "econom" in answer["answer"].lower(), answer
     assert answer["citations"], answer
