@@ -49,7 +49,7 @@ class Answerer:
         if found.best is None or found.score < t.min_score:
             yield present.abstain(draft, article)
             return
-        if t.abstain_without_fact and found.fact is None and facts.always_found(draft.question, found.kind):
+        if t.abstain_without_fact and found.kind in facts.STATED and found.fact is None:
             yield present.abstain(draft, article)
             return
         if backend == "extractive":

@@ -182,22 +182,6 @@ article does not say (a name may be written in ways no rule reads, so names are 
 NAMED = frozenset({"who", "which"})
 
 
-def always_found(question: str, of: Kind) -> bool:
-    """Whether a sentence holding the answer would surely yield a fact of kind ``of``: dates,
-    places and numbers always; a person's name when the question asks for one ("Who is the
-    Prime Minister?") rather than about one ("Who is Manarbek Kabaziev?", answered by a role).
-
-    >>> always_found("Who is the Prime Minister?", "who"), always_found("Who is Timur Nigmanov?", "who")
-    (True, False)
-    """
-    if of in STATED:
-        return True
-    if of != "who":
-        return False
-    titled = re.sub(r"\bthe(?:\s+[A-Z][\w-]*)+", " ", question)  # "the Prime Minister" is a title
-    return not any(len(run.split()) >= 2 for run in names(titled) if run not in glossary("en"))
-
-
 def find(question: str, sentence: str, of: Kind | None = None) -> Fact | None:
     """The span of ``sentence`` that answers ``question`` (see ``best``); a name only when its
     neighbourhood scores two or more (a sentence names many people: one shared word is chance)."""

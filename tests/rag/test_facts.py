@@ -179,21 +179,3 @@ def test_skeletons_match_a_name_across_alphabets() -> None:
 
 def test_names_skip_common_sentence_starts() -> None:
     assert facts.names("The summit was in Dushanbe with Tokayev.") == ["Dushanbe", "Tokayev"]
-
-
-@pytest.mark.parametrize(
-    ("question", "of", "always"),
-    [
-        ("When was the summit?", "when", True),
-        ("Who is the Prime Minister of Kazakhstan?", "who", True),  # asks for a name
-        ("Кой е министър-председателят на Казахстан?", "who", True),
-        ("Who is Manarbek Kabaziev?", "who", False),  # asks about a person: a role answers it
-        ("Кем является Манарбек Кабазиев?", "who", False),
-        ("Which monument was opened in Bishkek?", "which", False),  # a thing's name may be unread
-        ("Why?", "", False),
-    ],
-)
-def test_which_kinds_of_fact_are_always_found_when_the_article_has_them(
-    question: str, of: str, always: bool
-) -> None:
-    assert facts.always_found(question, of) is always
