@@ -24,7 +24,7 @@ from core.settings import Tuning
 from core.types import Answer, Article, Turn
 from prompts import message
 from rag import checks, conversation, evidence, facts, present, prompting
-from rag.backends import Backends, ChatBackend
+from rag.backends import Backends
 from rag.extractive import SentenceRanker
 from rag.verify import Checked, verified
 
@@ -39,6 +39,29 @@ class Answerer:
         self.backends = backends
         self.tuning = tuning or Tuning()
 
+    def needs_model(self, draft: Answer, article: Article, backend: str) -> bool:
+        """Whether answering ``draft`` asks the language model (and so waits in its line)."""
+        found = evidence.gather(
+            draft.standalone_question, draft.passages, self.ranker, draft.question, self.tuning
+        )
+        return self._without_asking(replace(draft, passages=found.passages), found, article, backend) is None
+
+    def _without_asking(
+        self, draft: Answer, found: evidence.Evidence, article: Article, backend: str
+    ) -> Answer | None:
+        """The answer when no model is asked: too weak or a typed question without its fact
+        (abstain), no model, or a short answer this backend's small model would not better."""
+        t = self.tuning
+        if found.best is None or found.score < t.min_score:
+            return present.abstain(draft, article)
+        if t.abstain_without_fact and found.kind in facts.STATED and found.fact is None:
+            return present.abstain(draft, article)
+        if backend == "extractive" or _without_model(
+            self.backends.policy(backend), found, draft.language, article
+        ):
+            return replace(present.short(draft, found, article, t), backend="extractive")
+        return None
+
     def stream(
         self, draft: Answer, article: Article, backend: str, turns: Sequence[Turn]
     ) -> Iterator[str | Answer]:
@@ -46,22 +69,14 @@ class Answerer:
         t = self.tuning
         found = evidence.gather(draft.standalone_question, draft.passages, self.ranker, draft.question, t)
         draft = replace(draft, passages=found.passages)
-        if found.best is None or found.score < t.min_score:
-            yield present.abstain(draft, article)
-            return
-        if t.abstain_without_fact and found.kind in facts.STATED and found.fact is None:
-            yield present.abstain(draft, article)
-            return
-        if backend == "extractive":
-            yield replace(present.short(draft, found, article, t), backend="extractive")
+        done = self._without_asking(draft, found, article, backend)
+        if done is not None:
+            yield done
             return
         shown: list[Checked] = []
         refused = False
         try:
             chat = self.backends.get(backend)
-            if _without_model(chat, found, draft.language, article):
-                yield replace(present.short(draft, found, article, t), backend="extractive")
-                return
             prompt = prompting.build(
                 chat.layout,
                 draft.question,
@@ -110,10 +125,14 @@ class Answerer:
             yield replace(present.short(draft, found, article, t), backend="extractive", notice=notice)
 
 
-def _without_model(chat: ChatBackend, found: evidence.Evidence, language: str, article: Article) -> bool:
+def _without_model(
+    policy: tuple[bool, bool], found: evidence.Evidence, language: str, article: Article
+) -> bool:
     """Whether the short answer is better than what this (small) model would write: a fact the
     rules read is exact and instant, and a reader of the article's own language is best served
-    by its sentence, verbatim; the model's job is to say the rest in another language."""
-    if chat.facts_first and found.fact is not None:
+    by its sentence, verbatim; the model's job is to say the rest in another language.
+    ``policy`` is the backend's ``(facts_first, quotes_own_language)``."""
+    facts_first, quotes_own_language = policy
+    if facts_first and found.fact is not None:
         return True
-    return chat.quotes_own_language and bool(article.language) and language == article.language
+    return quotes_own_language and bool(article.language) and language == article.language

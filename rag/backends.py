@@ -216,6 +216,17 @@ class Backends:
                 self._made[name] = factories[name](self.settings)
             return self._made[name]
 
+    def policy(self, name: str) -> tuple[bool, bool]:
+        """``(facts_first, quotes_own_language)`` of the named backend, without creating it (a
+        question the model will not be asked must not wait for it to start)."""
+        with self._lock:
+            made = self._made.get(name)
+        if made is not None:
+            return made.facts_first, made.quotes_own_language
+        if name == "local":
+            return self.settings.tuning.facts_first, self.settings.tuning.quote_own_language
+        return False, False
+
     def register(self, backend: ChatBackend) -> None:
         """Use ``backend`` under its name (tests register scripted chat models this way)."""
         with self._lock:

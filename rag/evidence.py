@@ -57,14 +57,16 @@ def gather(
     if asked:  # the sentence whose fact sits among the question's words beats a slightly closer one
         typed = [(p, facts.best(question, p.text, asked)) for p in ranked[: tuning.typed_among]]
         near = [
-            (p, f[1])
+            (p, not facts.elsewhere(question, p.text), f[1])
             for p, f in typed
             if f is not None
             and facts.trusted(f)
             and p.score >= max(ranked[0].score - tuning.typed_within, tuning.min_score)  # never one too weak
         ]
         if near:
-            chosen = max(near, key=lambda pair: (pair[1], pair[0].score))[0]
+            # a sentence about the place asked about first (a date next to "Japan" does not answer
+            # "China?"), then the fact among the question's words, then the closer sentence
+            chosen = max(near, key=lambda item: (item[1], item[2], item[0].score))[0]
             ranked.remove(chosen)
             ranked.insert(0, chosen)
     if not ranked:

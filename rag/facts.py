@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from rag import dates, numbers
 from rag.bm25 import terms
-from rag.names import glossary, name, names, native, people, skeleton, transliterate
+from rag.names import expansions, glossary, name, names, native, people, skeleton, sort_of, transliterate
 
 __all__ = [
     "Fact",
     "best",
+    "elsewhere",
     "find",
     "glossary",
     "kind",
@@ -80,6 +82,26 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
 ]
 
 _PLACE = re.compile(r"\b(?:в|във)\s+((?:[А-ЯЁ][\w-]*)(?:\s+[А-ЯЁ][\w-]*)*)")
+_SORTS = [  # the sort of place a question asks for, when it asks for one ("heads of state" does not)
+    (
+        "city",
+        re.compile(
+            r"\b(?:which|what|in which|in what)\s+(?:cit(?:y|ies)|town|capitals?)\b"
+            r"|\b(?:кой|в кой|кои|в кои)\s+град\w*|\b(?:коя|в коя|кои)\s+столиц\w*"
+            r"|\b(?:какой|в каком|какие|в каких)\s+город\w*|\b(?:какая|в какой|какие)\s+столиц\w*",
+            re.I,
+        ),
+    ),
+    (
+        "country",
+        re.compile(
+            r"\b(?:which|what|in which|in what)\s+countr(?:y|ies)\b"
+            r"|\b(?:коя|в коя|кои|в кои)\s+(?:държав|стран)\w*"
+            r"|\b(?:какая|в какой|какие|в каких)\s+стран\w*",
+            re.I,
+        ),
+    ),
+]
 
 
 _ASKING = set(  # question words: they name no event, so they anchor nothing
@@ -126,15 +148,30 @@ def spans(sentence: str, of: Kind) -> list[Fact]:
             if (
                 not inside_date
                 and not numbers.YEAR_AT.match(sentence, m.start())
+                and not numbers.ONE_OF.match(sentence, m.start())
                 and numbers.number_value(m.group(0)) is not None
             ):
                 out.append(Fact(of, m.start(), m.end(), m.group(0)))
         return out
     if of == "where":
-        return [Fact(of, m.start(1), m.end(1), m.group(1)) for m in _PLACE.finditer(sentence)]
+        return [_whole_name(sentence, m.start(1), m.end(1)) for m in _PLACE.finditer(sentence)]
     if of in NAMED:
         return _named(sentence, of)
     return []
+
+
+def _whole_name(sentence: str, start: int, end: int) -> Fact:
+    """The place at ``start``, as long as the glossary's longest name there ("Белия" of "в Белия
+    дом" is a building's first word, not a place called Beliya)."""
+    for key in sorted(glossary("en"), key=len, reverse=True):
+        if (
+            len(key) > end - start
+            and sentence.startswith(key, start)
+            and not sentence[start + len(key) :][:1].isalnum()
+        ):
+            end = start + len(key)
+            break
+    return Fact("where", start, end, sentence[start:end])
 
 
 def _named(sentence: str, of: Kind) -> list[Fact]:
@@ -190,9 +227,10 @@ def find(question: str, sentence: str, of: Kind | None = None) -> Fact | None:
 
 
 def trusted(found: tuple[Fact, int]) -> bool:
-    """Whether a span found by ``best`` may answer: a name needs a score of two or more."""
+    """Whether a span found by ``best`` may answer: one of the question's words must be near it
+    (a date by no word of the question dates something else), and two near a name."""
     fact, score = found
-    return fact.kind not in NAMED or score >= 2
+    return score >= (2 if fact.kind in NAMED else 1)
 
 
 def best(question: str, sentence: str, of: Kind | None = None) -> tuple[Fact, int] | None:
@@ -206,16 +244,17 @@ def best(question: str, sentence: str, of: Kind | None = None) -> tuple[Fact, in
         if w.lower() not in _ASKING and (len(w) > 2 or w.isupper())
     ]
     found = spans(sentence, of)
+    wanted = next((sort for sort, pattern in _SORTS if pattern.search(question)), "")
+    if wanted and of in ("where", "which"):  # "In which city ...?" is not answered with a country
+        found = [f for f in found if sort_of(f.text) in ("", wanted)]
     if of in NAMED:  # the name asked for is not one the question already says
         found = [f for f in found if not any(_keys(w) & key for w in f.text.split() for key in asked)]
     if not found:
         return None
 
-    def shared(text: str) -> int:  # how many of the question's words the text has, in any spelling
-        keys = _keys(text)
-        return sum(bool(word & keys) for word in asked)
-
-    def score(i: int) -> tuple[int, int]:
+    def around(
+        i: int,
+    ) -> tuple[set[str], set[str], int]:  # a span's words before, after, and the byline bonus
         fact = found[i]
         before = sentence[(found[i - 1].end if i else 0) : fact.start]
         if of in NAMED:  # a name's words are those of its own clause ("министър-председателя на Хърватия")
@@ -226,15 +265,58 @@ def best(question: str, sentence: str, of: Kind | None = None) -> tuple[Fact, in
             tail = re.split(r"\sи\s", tail, maxsplit=1)[0]
         after = " ".join(re.findall(r"\w+", tail)[:2])
         byline = 2 if of == "who" and _AUTHOR.search(question) and _BYLINE.match(before) else 0
-        return shared(before) + 2 * shared(after) + byline, -i
+        if len(found) == 1 and of in STATED:  # the sentence's only date (place, number) is its event's
+            before = f"{sentence[: fact.start]} {sentence[fact.end :]}"
+        return _keys(before), _keys(after), byline
 
-    i = max(range(len(found)), key=score)
-    return found[i], score(i)[0]
+    near = [around(i) for i in range(len(found))]
+    # a word of the question near every span ("Central Asia" by each summit) tells them no apart
+    everywhere = [len(found) > 1 and all(w & (b | a) for b, a, _ in near) for w in asked]
+
+    def score(i: int, telling: bool = False) -> int:
+        before, after, byline = near[i]
+        counted = [w for w, common in zip(asked, everywhere, strict=True) if not (telling and common)]
+        return sum(bool(w & before) for w in counted) + 2 * sum(bool(w & after) for w in counted) + byline
+
+    i = max(range(len(found)), key=lambda i: (score(i, telling=True), score(i), -i))
+    return found[i], score(i)
+
+
+def elsewhere(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` is about another place than the question: the question names a
+    place (city, country, region) the sentence does not, and the sentence names another of
+    that sort instead. A date read next to "Japan" does not answer "When did he visit China?".
+
+    >>> elsewhere("When did Tokayev visit China?", "Токаев посети Япония на 18–20 декември.")
+    True
+    >>> elsewhere("How many platforms did the forum in Astana have?", "Имаше двадесет и пет платформи.")
+    False
+    """
+    asked, said = _places(question), _places(sentence)
+    return any(sort in said.values() for place, sort in asked.items() if place not in said)
+
+
+def _places(text: str) -> dict[str, str]:
+    """The glossary's places that ``text`` names, in any language or spelling, and their sort."""
+    keys = _keys(text)
+    return {place: sort for place, (sort, words) in _place_keys().items() if all(w & keys for w in words)}
+
+
+@cache
+def _place_keys() -> dict[str, tuple[str, list[set[str]]]]:
+    out = {}
+    for place in glossary("en"):
+        sort = sort_of(place)
+        if sort:
+            out[place] = (sort, [_keys(w) for w in re.findall(r"\w+", place) if len(w) > 2 or w.isupper()])
+    return out
 
 
 def _keys(text: str) -> set[str]:
-    """Words of ``text`` as cross-alphabet keys (BM25 terms and consonant skeletons)."""
+    """Words of ``text`` as cross-alphabet keys (BM25 terms and consonant skeletons); an
+    abbreviation also stands for its words ("ЦА" for "Централна Азия")."""
     words = [w for w in re.findall(r"\w+", text) if len(w) > 2 or w.isupper()]
+    words += [full for w in words if w in expansions() for full in re.findall(r"\w+", expansions()[w])]
     words += [bg for w in words for bg in native().get(w.lower(), ())]
     keys = {"k:" + skeleton(w) for w in words if len(skeleton(w)) >= 3} | {"w:" + w.lower() for w in words}
     return set(terms(" ".join(words))) | keys

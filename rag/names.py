@@ -102,6 +102,22 @@ def people() -> frozenset[str]:
     return frozenset(_exonyms().get("people", {}))
 
 
+def sort_of(text: str) -> str:
+    """What sort of place the glossary says a name is: ``"city"``, ``"country"``, ``"building"``,
+    ``"region"``, or ``""`` (not a place the glossary knows).
+
+    >>> sort_of("Душанбе"), sort_of("Белия дом"), sort_of("Аваза")
+    ('city', 'building', '')
+    """
+    return str(_exonyms().get("sorts", {}).get(text.strip(), ""))
+
+
+@cache
+def expansions() -> dict[str, str]:
+    """The article's abbreviations -> the words they stand for ("ЦА" -> "Централна Азия")."""
+    return dict(_exonyms().get("abbreviations", {}))
+
+
 def glossary(language: str) -> dict[str, str]:
     """The article's (Bulgarian) forms of well-known names -> their usual form in ``language``."""
     return dict(_exonyms().get(language, {}))

@@ -33,6 +33,7 @@ NUMBER = re.compile(
 YEAR_AT = re.compile(
     r"(?:19|20)\d\d\b(?!\s*(?:души|хиляди|участници|делегати|страни))"
 )  # a year, not a count
+ONE_OF = re.compile(r"(?:един|една|едно|едни)\s+от\b", re.I)  # "Едно от събитията": one of, not a count
 QUALIFIERS = {
     "около": ("about", "около"),
     "близо": ("nearly", "почти"),

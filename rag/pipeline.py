@@ -159,6 +159,36 @@ class Pipeline:
         """The question, cleaned; raises InvalidQuestion naming what is wrong."""
         return clean_question(question, self.settings.max_question_chars)
 
+    def _draft(
+        self, question: str, history: Sequence[Turn], backend: str | None, article_id: str | None
+    ) -> tuple[Answer, Article | None, list[Turn]]:
+        """The question validated, in its language, made standalone and its passages retrieved:
+        the answer still to write, the article it is about (None when nothing was found), the turns."""
+        question = self.validate(question)
+        turns = self._history(history)
+        name = backend or self.backends.default()
+        if name not in BACKENDS:
+            raise BackendUnavailable(f"backend must be one of {', '.join(BACKENDS)}, got {name!r}")
+        if article_id is not None:
+            self.article(article_id)
+        asked_before = [t.content for t in turns if t.role == "user"]
+        earlier = language.detect(own_words(asked_before[-1])) if asked_before else "en"
+        lang = language.detect(own_words(question), earlier)  # a quoted selection is not the reader's words
+        query = conversation.standalone(question, turns)
+        passages = self.retriever.retrieve(query, self.settings.top_k, article_id)
+        draft = Answer(
+            question=question,
+            answer="",
+            language=lang,
+            abstained=False,
+            citations=(),
+            passages=tuple(passages),
+            backend=name,
+            article_id=article_id or (passages[0].article_id if passages else ""),
+            standalone_question=query,
+        )
+        return draft, self.article(passages[0].article_id) if passages else None, turns
+
     def _history(self, history: Sequence[Turn]) -> list[Turn]:
         turns: list[Turn] = []
         for turn in list(history)[-MAX_HISTORY_TURNS:]:
@@ -185,6 +215,18 @@ class Pipeline:
             raise RuntimeError("the pipeline produced no answer")
         return final
 
+    def needs_model(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        backend: str | None = None,
+        article_id: str | None = None,
+    ) -> bool:
+        """Whether ``stream`` would ask a language model for this answer: a question answered
+        by rules, quoted or refused never has to wait in the model's line. Raises like ``stream``."""
+        draft, article, _ = self._draft(question, history, backend, article_id)
+        return article is not None and self.answerer.needs_model(draft, article, draft.backend)
+
     def stream(
         self,
         question: str,
@@ -194,38 +236,15 @@ class Pipeline:
     ) -> Iterator[StreamEvent]:
         """SourcesEvent first, then TokenEvents, then one AnswerEvent."""
         started = time.perf_counter()
-        question = self.validate(question)
-        turns = self._history(history)
-        name = backend or self.backends.default()
-        if name not in BACKENDS:
-            raise BackendUnavailable(f"backend must be one of {', '.join(BACKENDS)}, got {name!r}")
-        if article_id is not None:
-            self.article(article_id)
-        asked_before = [t.content for t in turns if t.role == "user"]
-        earlier = language.detect(own_words(asked_before[-1])) if asked_before else "en"
-        lang = language.detect(own_words(question), earlier)  # a quoted selection is not the reader's words
-        query = conversation.standalone(question, turns)
-        passages = self.retriever.retrieve(query, self.settings.top_k, article_id)
+        draft, article, turns = self._draft(question, history, backend, article_id)
         retrieval_ms = (time.perf_counter() - started) * 1000
-        yield SourcesEvent(tuple(passages), query)
-
-        draft = Answer(
-            question=question,
-            answer="",
-            language=lang,
-            abstained=False,
-            citations=(),
-            passages=tuple(passages),
-            backend=name,
-            article_id=article_id or (passages[0].article_id if passages else ""),
-            standalone_question=query,
-        )
+        yield SourcesEvent(draft.passages, draft.standalone_question)
+        name = draft.backend
         first_token_ms = 0.0
         answer: Answer | None = None
-        if not passages:
+        if article is None:
             answer = present.abstain(draft, None)
         else:
-            article = self.article(passages[0].article_id)
             for item in self.answerer.stream(draft, article, name, turns):
                 if isinstance(item, Answer):
                     answer = item

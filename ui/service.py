@@ -4,12 +4,15 @@ The HTTP API, the widget (through the API) and the Gradio app all answer through
 ``AnswerService``, so they share one queue in front of the model and one view of whether the
 model has loaded:
 
-    question = service.admit(...)          # validate, wait (bounded) until ready, join the queue
+    question = service.admit(...)          # validate, wait (bounded) until ready, join a line
     async for event in service.run(question):
         QueueEvent(position)  # while waiting in line (none when served at once)
         SourcesEvent, TokenEvent..., AnswerEvent   # straight from Pipeline.stream
 
-``admit`` raises before anything is streamed, so HTTP callers can still answer 4xx/503.
+``admit`` raises before anything is streamed, so HTTP callers can still answer 4xx/503. A
+question joins the model's line only when the model will write its answer
+(``Pipeline.needs_model``): a fact read by rules, a quote or a refusal takes the fast line even
+on the local backend, so it never waits behind answers the model is writing.
 The pipeline runs in a worker thread that keeps the queue slot until it has really stopped,
 so the model never answers two questions at once, even when a client goes away mid-answer.
 """
@@ -203,6 +206,10 @@ class AnswerService:
         name = backend or self.pipeline.backends.default()
         if name not in self.queues:
             raise BackendUnavailable(f"backend must be one of {', '.join(self.queues)}, got {name!r}")
+        if name != "extractive" and not await asyncio.to_thread(
+            self.pipeline.needs_model, text, history, name, article_id
+        ):
+            name = "extractive"  # the line of answers without a model; the backend asked stays
         return Admitted(text, tuple(history), backend, article_id, self.queues[name].join())
 
     @property

@@ -17,6 +17,7 @@ def sentence_with(words: str) -> str:
 
 
 SUMMITS = sentence_with("9 октомври в Душанбе")
+EVIDENCE = sentence_with("„ЦА-Русия“ в Душанбе")
 JAPAN = sentence_with("Япония на 18–20 декември")
 DELEGATES = sentence_with("пет хиляди делегати")
 
@@ -137,6 +138,35 @@ def test_a_name_the_question_does_not_point_at_is_not_an_answer() -> None:
     assert facts.find("Кой е министър-председателят на Казахстан?", VISITORS) is None
     # the name the question already says is not its answer
     assert facts.find("Who is Timur Nigmanov?", EXPERT) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "en"),
+    [
+        # "Центральная Азия" is four words before "в Белия дом", and "ЦА" stands for it before Dushanbe
+        ("In which city was the second Central Asia–Russia summit held?", "Dushanbe"),
+        ("В каком городе прошла встреча ЦА – Россия?", "Dushanbe"),
+        ("Къде за първи път бяха събрани всички лидери на Централна Азия?", "the White House"),
+    ],
+)
+def test_a_place_is_a_whole_name_of_the_sort_asked_for(question: str, en: str) -> None:
+    fact = facts.find(question, EVIDENCE)
+    assert fact is not None and facts.say(fact, "en") == en
+    assert EVIDENCE[fact.start : fact.end] == fact.text
+
+
+def test_heads_of_state_ask_for_no_sort_of_place() -> None:
+    tashkent = sentence_with("проведена в Ташкент")  # "... in Tashkent, during the visit ... to Uzbekistan"
+    where = facts.find("Where was the VII meeting of the heads of state of Central Asia held?", tashkent)
+    assert where is not None and where.text == "Ташкент"
+
+
+def test_a_sentence_about_another_place_is_elsewhere() -> None:
+    china = sentence_with("посещение в Китай")
+    assert facts.elsewhere("When did Tokayev visit China?", JAPAN)
+    assert facts.elsewhere("Кога Токаев посети Китай?", JAPAN)
+    assert not facts.elsewhere("When did Tokayev visit China?", china)
+    assert not facts.elsewhere("How many delegates came?", JAPAN)  # no place asked about
 
 
 def test_no_fact_of_the_kind_asked_for_is_none() -> None:

@@ -337,9 +337,22 @@ def test_a_fact_found_by_rules_is_the_answer_without_asking_the_small_model(pipe
     assert answer.answer == "9 October [1]." == "".join(tokens)
     assert answer.backend == "extractive" and not answer.notice
     assert_quotes_are_exact(answer, article)
+    assert not pipeline.needs_model(WHEN, backend="local")  # so it need not wait in the model's line
     # a question the rules read no fact for goes to the model
+    why = "Why are the CA+ summits important for Kazakhstan?"
+    assert pipeline.needs_model(why, backend="local") and not pipeline.needs_model(why, backend="extractive")
     with pytest.raises(RuntimeError, match="a bug"):
-        pipeline.ask("Why are the CA+ summits important for Kazakhstan?", backend="local")
+        pipeline.ask(why, backend="local")
+
+
+def test_a_short_answer_on_a_model_backend_never_starts_the_model(settings, embedder) -> None:
+    # the local backend's policy is read from the settings: a fact the rules read is answered at
+    # once, before (and without) the model server being created or started
+    from rag.pipeline import Pipeline
+
+    fresh = Pipeline(settings.with_(backend="local"), embedder)
+    assert fresh.ask(WHEN).answer == "9 October [1]."
+    assert not fresh.backends.loaded("local")
 
 
 def test_a_model_that_fails_at_warm_up_leaves_the_pipeline_ready(settings, embedder) -> None:

@@ -10,10 +10,8 @@ import itertools
 import json
 import re
 import sqlite3
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -24,9 +22,9 @@ from core.articles import paragraphs
 from core.settings import Settings
 from core.types import Answer
 from rag.pipeline import Pipeline
+from tests.ui.http import SUMMIT, assert_error, events
 from ui.server import create_app
 
-SUMMIT = "When was the CA–Russia summit?"
 SUMMIT_EVIDENCE = "„ЦА – Русия“ на 9 октомври в Душанбе"  # the article's sentence, as cited
 CYRILLIC = re.compile("[\u0400-\u04ff]")
 FOREIGN = "http://evil.example"
@@ -42,29 +40,8 @@ def client(app: FastAPI) -> TestClient:
     return TestClient(app)
 
 
-def events(body: str) -> list[tuple[str, dict]]:
-    """Parse a text/event-stream body into (event, data) pairs."""
-    out = []
-    for block in body.replace("\r\n", "\n").split("\n\n"):
-        lines = [line for line in block.split("\n") if line and not line.startswith(":")]
-        kind = next((line[6:].strip() for line in lines if line.startswith("event:")), "message")
-        data = "\n".join(line[5:].lstrip() for line in lines if line.startswith("data:"))
-        if data:
-            out.append((kind, json.loads(data)))
-    return out
-
-
 def without_timings(answer: dict) -> dict:
     return {k: v for k, v in answer.items() if k != "timings"}
-
-
-def assert_error(response: Any, status: int, error: str) -> dict:
-    """Check a JSON error response (httpx or TestClient) and return its body."""
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["error"] == error, body
-    assert isinstance(body["message"], str) and len(body["message"]) > 10
-    return body
 
 
 # -- answers --------------------------------------------------------------------------------
@@ -330,51 +307,6 @@ def test_rate_limit_answers_429_with_retry_after(pipeline: Pipeline, ui_settings
     assert 1 <= int(refused.headers["retry-after"]) <= 30
     assert "2 a minute" in body["message"]
     assert client.get("/healthz").status_code == 200  # health checks are never limited
-
-
-def test_a_full_queue_answers_503_busy_at_once(pipeline: Pipeline, ui_settings: Settings, busy) -> None:
-    full = create_app(pipeline, ui_settings.with_(queue_size=1))
-    queue = full.state.service.queue
-    waiting = None
-    try:
-        with busy(queue):
-            waiting = queue.join()  # every worker busy and the one place in line taken
-            assert not waiting.try_start()
-            client = TestClient(full)
-            for path in ("/api/ask", "/api/ask/stream"):
-                response = client.post(path, json={"question": SUMMIT})
-                body = assert_error(response, 503, "QueueFull")
-                assert "busy" in body["message"] and int(response.headers["retry-after"]) >= 1
-    finally:
-        if waiting:
-            waiting.finish()
-    assert TestClient(full).post("/api/ask", json={"question": SUMMIT}).status_code == 200
-
-
-def test_waiting_requests_see_their_place_in_line(
-    pipeline: Pipeline, ui_settings: Settings, start_server, busy
-) -> None:
-    app = create_app(pipeline, ui_settings.with_(queue_size=2))
-    url = start_server(app)
-    seen: list[str] = []
-    first_queue_event = threading.Event()
-
-    def read() -> None:
-        with httpx.stream("POST", f"{url}/api/ask/stream", json={"question": SUMMIT}, timeout=60) as r:
-            for line in r.iter_lines():
-                seen.append(line)
-                if line.startswith("event: queue"):
-                    first_queue_event.set()
-
-    reader = threading.Thread(target=read)
-    with busy(app.state.service.queue):
-        reader.start()
-        assert first_queue_event.wait(timeout=30), seen
-    reader.join(timeout=60)
-    stream = events("\n".join(seen) + "\n\n")
-    kinds = [kind for kind, _ in stream]
-    assert stream[0] == ("queue", {"position": 1})
-    assert kinds.index("sources") > kinds.index("queue") and kinds[-1] == "answer"
 
 
 # -- CORS -----------------------------------------------------------------------------------
