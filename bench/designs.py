@@ -12,10 +12,13 @@
 4. **facts first, then passage + model** (``Tuning.facts_first``): a date, place, number or
    name the rules read from the best sentence is the answer, as in design 1; only the other
    questions go to the model, as in design 3;
-5. **facts first, the article's own words for its own language, the model for the rest** (the
-   default: ``Tuning.facts_first`` and ``Tuning.quote_own_language``): as 4, but a reader who asks
+5. **facts first, the article's own words for its own language, the model for the rest**
+   (``Tuning.facts_first`` and ``Tuning.quote_own_language``): as 4, but a reader who asks
    in the article's language gets its sentence quoted (design 1); the model only translates;
-6. **naive LangChain chain**: RecursiveCharacterTextSplitter (1000/200), langchain-chroma with
+6. **as 5, Russian readers quoted too** (the default, ``Tuning.quote_languages``): a reader
+   asking in Russian gets the article's sentence after a Russian lead-in, as in design 1: the
+   small model's Russian is the article's Bulgarian words with Russian endings;
+7. **naive LangChain chain**: RecursiveCharacterTextSplitter (1000/200), langchain-chroma with
    the same embeddings, similarity_search (k=4), LangChain's "stuff" prompt, the same model
    behind the same llama.cpp server, no checks.
 
@@ -75,16 +78,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         model_cache(data)
-        for name, layout, backend, first, quote in (
-            ("no model (facts + quotes)", "passage", "extractive", True, True),
-            ("sentence + model", "sentence", "local", False, False),
-            ("passage + model (cached state)", "passage", "local", False, False),
-            ("facts first, then passage + model", "passage", "local", True, False),
-            ("facts first, own language quoted, model translates", "passage", "local", True, True),
+        for name, layout, backend, first, quote, quoted in (
+            ("no model (facts + quotes)", "passage", "extractive", True, True, ()),
+            ("sentence + model", "sentence", "local", False, False, ()),
+            ("passage + model (cached state)", "passage", "local", False, False, ()),
+            ("facts first, then passage + model", "passage", "local", True, False, ()),
+            ("facts first, own language quoted, model translates", "passage", "local", True, True, ()),
+            ("as 5, Russian readers quoted too", "passage", "local", True, True, ("ru",)),
         ):
             if args.only and not any(word in name for word in args.only):
                 continue
-            tuning = replace(Tuning(), facts_first=first, quote_own_language=quote)
+            tuning = replace(Tuning(), facts_first=first, quote_own_language=quote, quote_languages=quoted)
             settings = Settings.from_env().with_(data_dir=data, local_layout=layout, tuning=tuning)
             pipeline = Pipeline(settings)
             pipeline.warm_up(load_model=backend != "extractive")

@@ -25,14 +25,19 @@ answered and counted.
   only add a hop to each request and decide nothing about the engines). A 1-worker run uses
   the first worker while the other stays idle.
 - Per run: answered questions per minute (answers / time from the first question to the last
-  answer); how many of those are in the model's words (the others are facts read by rules and
-  abstentions, which skip the model but still wait in its line, or the article's sentences
-  where the model's were rejected or it failed); first token (request sent to the first SSE ``token`` event)
-  and whole answer (to the ``answer`` event) p50/p95 over all answers; refusals (HTTP 429/503,
+  answer); how many of those are in the model's words (the others are facts read by rules,
+  quotes for Bulgarian readers and abstentions, which never join the model's line, or the
+  article's sentences where the model's were rejected or it failed); first token (request
+  sent to the first SSE ``token`` event) p50/p95 over all answers and p95 over each of the
+  two kinds, and whole answer (to the ``answer`` event) p50/p95; refusals (HTTP 429/503,
   or an ``error`` event with status 429/503, with a JSON message: handled, counted apart);
   model fallbacks (answered from the article's sentences because the model server failed or
   was too slow: handled too); errors (anything else); ratios against the 1-worker, 1-reader
   run of the same invocation.
+
+- Beside the model: on one worker, 4 readers asking only questions the model answers (English
+  and Russian what / why) while one more asks extractive questions: the extractive answer's
+  p50/p95/p99 with the model answers in flight counted at each.
 
 Writes its table to bench/RESULTS.md (section scaleout).
 """
@@ -80,6 +85,8 @@ HEADER = [
     "by the model",
     "first token p50 s",
     "first token p95 s",
+    "first token p95 s, model's words",
+    "first token p95 s, no model",
     "whole answer p50 s",
     "whole answer p95 s",
     "refused (handled)",
@@ -122,9 +129,11 @@ class Run:
         """Answered questions per minute of the run."""
         return len(self.answered()) / self.seconds * 60 if self.seconds else 0.0
 
-    def p(self, what: str) -> dict[str, float]:
-        """p50/p95 of ``first_token_s`` or ``answer_s`` over the answered questions."""
-        return percentiles([v for o in self.answered() if (v := getattr(o, what)) is not None], (50, 95))
+    def p(self, what: str, by_model: bool | None = None) -> dict[str, float]:
+        """p50/p95 of ``first_token_s`` or ``answer_s`` over the answered questions (only those
+        the model wrote, or only the others, when ``by_model`` says which)."""
+        answered = [o for o in self.answered() if by_model is None or o.by_model == by_model]
+        return percentiles([v for o in answered if (v := getattr(o, what)) is not None], (50, 95))
 
     def row(self, base: Run) -> list[Any]:
         """A row of the results table, with ratios against ``base``."""
@@ -139,6 +148,8 @@ class Run:
             sum(o.by_model for o in self.outcomes),
             first["p50"],
             first["p95"],
+            self.p("first_token_s", by_model=True)["p95"],
+            self.p("first_token_s", by_model=False)["p95"],
             whole["p50"],
             whole["p95"],
             _counted(refused),
@@ -167,13 +178,22 @@ def calibration_questions() -> list[str]:
     return [r["question"] for r in mixed(first, len(first))]
 
 
-async def ask(client: httpx.AsyncClient, question: str) -> Outcome:
+def model_questions(questions: list[str]) -> list[str]:
+    """The questions only the model answers: English and Russian ones asking for no date, place,
+    number or name (on the local backend the rules answer those, and Bulgarian is quoted)."""
+    from rag import facts, language
+
+    return [q for q in questions if not facts.kind(q) and language.detect(q) != "bg"]
+
+
+async def ask(client: httpx.AsyncClient, question: str, backend: str | None = None) -> Outcome:
     """One question on ``/api/ask/stream``, timed to its first ``token`` and its ``answer`` event."""
     out = Outcome()
     sent = time.perf_counter()
     event = ""
+    body = {"question": question} | ({"backend": backend} if backend else {})
     try:
-        async with client.stream("POST", "/api/ask/stream", json={"question": question}) as response:
+        async with client.stream("POST", "/api/ask/stream", json=body) as response:
             if response.status_code != 200:
                 body = (await response.aread()).decode(errors="replace")
                 _refused_or_error(out, response.status_code, body)
@@ -230,6 +250,53 @@ async def drive(urls: list[str], readers: int, duration: float, questions: Itera
     run.seconds = time.perf_counter() - started
     run.load = load()
     return run
+
+
+@dataclass
+class Probe:
+    """Answers without a model asked while ``model_readers`` readers keep the model busy."""
+
+    model_readers: int
+    quick: list[Outcome] = field(default_factory=list)
+    in_flight: list[int] = field(default_factory=list)  # model answers in flight as each was asked
+    model: Run | None = None
+
+
+async def probe(
+    url: str, model_readers: int, duration: float, slow: Iterator[str], quick: Iterator[str]
+) -> Probe:
+    """``model_readers`` closed-loop readers asking questions only the model answers, and one
+    reader asking extractive questions (``backend: extractive``) on the same worker meanwhile."""
+    out = Probe(model_readers)
+    out.model = Run(1, model_readers)
+    busy = 0
+    clients = [httpx.AsyncClient(base_url=url, timeout=900, verify=_TLS) for _ in range(model_readers + 1)]
+
+    async def model_reader(client: httpx.AsyncClient) -> None:
+        nonlocal busy
+        async with client:
+            while time.perf_counter() < deadline:
+                busy += 1
+                try:
+                    assert out.model is not None
+                    out.model.outcomes.append(await ask(client, next(slow)))
+                finally:
+                    busy -= 1
+
+    async def quick_reader(client: httpx.AsyncClient) -> None:
+        async with client:
+            await asyncio.sleep(min(10.0, duration / 4))  # until every model reader is waiting or answered
+            while time.perf_counter() < deadline:
+                out.in_flight.append(busy)
+                out.quick.append(await ask(client, next(quick), backend="extractive"))
+                await asyncio.sleep(0.2)  # a reader every few tenths of a second, not a flood
+
+    started = time.perf_counter()
+    deadline = started + duration
+    await asyncio.gather(*(model_reader(c) for c in clients[:-1]), quick_reader(clients[-1]))
+    out.model.seconds = time.perf_counter() - started
+    out.model.load = load()
+    return out
 
 
 def worker_env(chroma_port: int, llm_url: str, parallel: int) -> dict[str, str]:
@@ -330,6 +397,18 @@ def main() -> None:
                         f"{workers} worker(s), {readers} reader(s): {len(run.answered())} answered in "
                         f"{run.seconds:.0f} s, {sum(o.error != '' for o in run.outcomes)} errors"
                     )
+            probed = asyncio.run(
+                probe(
+                    urls[0],
+                    4,
+                    args.duration,
+                    itertools.cycle(model_questions(questions)),
+                    itertools.cycle(questions),
+                )
+            )
+            print(
+                f"probe: {len(probed.quick)} extractive answers beside {probed.model_readers} model readers"
+            )
             # LocalServer keeps its process to itself; its pid is read here for the RSS line only
             memory = [rss_mb(llm._process.pid)[1] if llm._process else 0.0]
             memory += [rss_mb(s["proc"].pid)[1] for s in servers]
@@ -337,7 +416,7 @@ def main() -> None:
             for server in servers:
                 stop(server["proc"])
             llm.stop()
-    _write(report, args, runs, memory)
+    _write(report, args, runs, memory, probed)
 
 
 def _packaged_model(root: Path) -> Path:
@@ -363,7 +442,9 @@ async def _warm(urls: list[str], question: str) -> None:
             await ask(client, question)
 
 
-def _write(report: Report, args: argparse.Namespace, runs: list[Run], memory: list[float]) -> None:
+def _write(
+    report: Report, args: argparse.Namespace, runs: list[Run], memory: list[float], probed: Probe
+) -> None:
     base = next((r for r in runs if (r.workers, r.readers) == (1, 1)), runs[0])
     report.line(
         f"One `chroma run` server, one llama.cpp server (`--parallel {args.parallel} --threads "
@@ -374,8 +455,9 @@ def _write(report: Report, args: argparse.Namespace, runs: list[Run], memory: li
         "the answers in flight at the end, the same calibration questions (languages in turn) "
         "in every run; reader *i* asks worker *i* mod *workers* (no reverse proxy). Times in "
         'seconds from the request, over all answers ("by the model": answers in the model\'s '
-        "words; the others are rule-read facts and abstentions, which skip the model but wait "
-        "in its line, or the article's sentences where the model's were rejected); ratios (×) "
+        "words; the others are rule-read facts, quotes for Bulgarian readers and abstentions, "
+        "which never wait in the model's line, or the article's sentences where the model's "
+        "were rejected, which did); ratios (×) "
         f"against the {base.workers}-worker, {base.readers}-reader run."
     )
     report.line()
@@ -385,6 +467,19 @@ def _write(report: Report, args: argparse.Namespace, runs: list[Run], memory: li
         "article's sentences with a notice because the model server failed or was too slow. "
         "Errors: anything else."
     )
+    quick = percentiles([o.answer_s * 1000 for o in probed.quick if o.answer_s is not None], (50, 95, 99))
+    flight = sorted(probed.in_flight) or [0]
+    model = probed.model.answered() if probed.model else []
+    report.line(
+        f"Beside the model: on worker 1, {probed.model_readers} readers asking only questions the "
+        f"model answers (English and Russian what / why) for {args.duration:.0f} s, and one reader "
+        f"asking extractive questions meanwhile: {len(probed.quick)} extractive answers, whole answer "
+        f"p50 {quick['p50']:.0f} ms, p95 {quick['p95']:.0f} ms, p99 {quick['p99']:.0f} ms, with "
+        f"{flight[len(flight) // 2]} model answers in flight at the median (min {flight[0]}, max "
+        f"{flight[-1]}); {sum(o.error != '' for o in probed.quick)} errors. The model readers got "
+        f"{len(model)} answers ({sum(o.by_model for o in model)} in the model's words)."
+    )
+    report.line()
     worker_mb = ", ".join(f"{mb:.0f}" for mb in memory[1:])
     report.line(f"Peak RSS: model server {memory[0]:.0f} MB; workers {worker_mb} MB.")
     report.line()

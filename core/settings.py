@@ -35,6 +35,7 @@ class Tuning:
     abstain_without_fact: bool = True  # "when"/"where"/"how many" and no such fact nearby: abstain
     facts_first: bool = True  # local model: a date, place, number or name found by rules is the answer
     quote_own_language: bool = True  # local model: a reader of the article's language gets its sentence
+    quote_languages: tuple[str, ...] = ("ru",)  # local model: so do readers of these (README, "Tuning")
     quote_min_score: float = 0.80  # the no-model answer quotes no sentence scoring below this
     second_within: float = 0.015  # ... and a second sentence only this close to the best
     lexical_bonus: float = 0.012  # ranking: per name or number shared with the question (up to 4)

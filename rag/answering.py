@@ -24,7 +24,7 @@ from core.settings import Tuning
 from core.types import Answer, Article, Turn
 from prompts import message
 from rag import checks, conversation, evidence, facts, present, prompting
-from rag.backends import Backends
+from rag.backends import Backends, ModelUse
 from rag.extractive import SentenceRanker
 from rag.verify import Checked, verified
 
@@ -57,7 +57,7 @@ class Answerer:
         if t.abstain_without_fact and found.kind in facts.STATED and found.fact is None:
             return present.abstain(draft, article)
         if backend == "extractive" or _without_model(
-            self.backends.policy(backend), found, draft.language, article
+            self.backends.use(backend), found, draft.language, article
         ):
             return replace(present.short(draft, found, article, t), backend="extractive")
         return None
@@ -125,14 +125,13 @@ class Answerer:
             yield replace(present.short(draft, found, article, t), backend="extractive", notice=notice)
 
 
-def _without_model(
-    policy: tuple[bool, bool], found: evidence.Evidence, language: str, article: Article
-) -> bool:
+def _without_model(use: ModelUse, found: evidence.Evidence, language: str, article: Article) -> bool:
     """Whether the short answer is better than what this (small) model would write: a fact the
     rules read is exact and instant, and a reader of the article's own language is best served
-    by its sentence, verbatim; the model's job is to say the rest in another language.
-    ``policy`` is the backend's ``(facts_first, quotes_own_language)``."""
-    facts_first, quotes_own_language = policy
-    if facts_first and found.fact is not None:
+    by its sentence, verbatim (so is a reader of a language the model writes worse than that
+    reader reads the article's); the model's job is to say the rest in another language."""
+    if use.facts_first and found.fact is not None:
         return True
-    return quotes_own_language and bool(article.language) and language == article.language
+    if use.quote_own_language and article.language and language == article.language:
+        return True
+    return language in use.quote_languages

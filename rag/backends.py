@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,15 @@ LAYOUTS = ("passage", "sentence", "passages")
 DEFAULT_THREADS = 2
 
 
+@dataclass(frozen=True)
+class ModelUse:
+    """When a backend's model is not asked, because the short answer serves the reader better."""
+
+    facts_first: bool = False  # a fact the rules read is the answer
+    quote_own_language: bool = False  # a reader of the article's language gets its sentence
+    quote_languages: frozenset[str] = frozenset()  # so do readers of these languages
+
+
 class ChatBackend:
     """A chat model plus what the pipeline needs to know about it."""
 
@@ -48,8 +58,7 @@ class ChatBackend:
         timeout_s: float,
         states: SlotStates | None = None,
         server: LocalServer | None = None,
-        facts_first: bool = False,
-        quotes_own_language: bool = False,
+        use: ModelUse | None = None,
     ) -> None:
         if layout not in LAYOUTS:
             raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
@@ -59,8 +68,7 @@ class ChatBackend:
         self.timeout_s = timeout_s
         self.states = states
         self.server = server  # a server we started: restarted here if it has died
-        self.facts_first = facts_first  # a fact the rules found is the answer: the model is not asked
-        self.quotes_own_language = quotes_own_language  # a reader of the article's language: quoted
+        self.use = use or ModelUse()  # when the model is not asked (by default: always asked)
 
     def stream(self, messages: list[BaseMessage], cache_key: str = "") -> Iterator[str]:
         """Text pieces of the reply; BackendUnavailable when the model service fails or takes
@@ -155,9 +163,14 @@ def make_local(settings: Settings) -> ChatBackend:
         settings.llm_timeout_s,
         states,
         server,
-        facts_first=settings.tuning.facts_first,
-        quotes_own_language=settings.tuning.quote_own_language,
+        use=_local_use(settings),
     )
+
+
+def _local_use(settings: Settings) -> ModelUse:
+    """When the local (small) model is not asked: from the tuning (README, "Tuning")."""
+    t = settings.tuning
+    return ModelUse(t.facts_first, t.quote_own_language, frozenset(t.quote_languages))
 
 
 def _client(settings: Settings, base_url: str, model: str, key: str) -> BaseChatModel:
@@ -216,16 +229,14 @@ class Backends:
                 self._made[name] = factories[name](self.settings)
             return self._made[name]
 
-    def policy(self, name: str) -> tuple[bool, bool]:
-        """``(facts_first, quotes_own_language)`` of the named backend, without creating it (a
-        question the model will not be asked must not wait for it to start)."""
+    def use(self, name: str) -> ModelUse:
+        """When the named backend's model is not asked, known without creating it (a question
+        the model will not be asked must not wait for it to start)."""
         with self._lock:
             made = self._made.get(name)
         if made is not None:
-            return made.facts_first, made.quotes_own_language
-        if name == "local":
-            return self.settings.tuning.facts_first, self.settings.tuning.quote_own_language
-        return False, False
+            return made.use
+        return _local_use(self.settings) if name == "local" else ModelUse()
 
     def register(self, backend: ChatBackend) -> None:
         """Use ``backend`` under its name (tests register scripted chat models this way)."""

@@ -84,7 +84,6 @@ class Chat:
         searching = render.status_html("working", "Searching the article…")
         yield _update(render.messages(turns), turns, sources, searching, "", gr.update(visible=False))
         choice = backend if backend in self.backends else None
-        offer_quick = (choice or self.service.pipeline.backends.default()) != QUICK_BACKEND
         try:
             self.service.limiter.take(self._client(request))
             waited = 0.0
@@ -100,7 +99,7 @@ class Chat:
             admitted = await self.service.admit(text, history, choice, None)
             async for event in self.service.run(admitted):
                 if isinstance(event, QueueEvent):
-                    quick = offer_quick and event.position > 1
+                    quick = event.quick and event.position > 1  # in a model's line, someone ahead
                     yield _update(status=_waiting(event.position, quick), quick=gr.update(visible=quick))
                 elif isinstance(event, SourcesEvent):
                     sources = render.retrieved_html([asdict(p) for p in event.passages])

@@ -6,7 +6,7 @@ model has loaded:
 
     question = service.admit(...)          # validate, wait (bounded) until ready, join a line
     async for event in service.run(question):
-        QueueEvent(position)  # while waiting in line (none when served at once)
+        QueueEvent(position, quick)  # while waiting in line (none when served at once)
         SourcesEvent, TokenEvent..., AnswerEvent   # straight from Pipeline.stream
 
 ``admit`` raises before anything is streamed, so HTTP callers can still answer 4xx/503. A
@@ -49,9 +49,11 @@ POLL_S = 0.1
 
 @dataclass(frozen=True)
 class QueueEvent:
-    """Streamed while a question waits in line: 1 means it is next."""
+    """Streamed while a question waits in line: 1 means it is next; ``quick`` when the line is
+    a model's, so that the answer without the model could be had at once instead."""
 
     position: int
+    quick: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Admitted:
     backend: str | None
     article_id: str | None
     ticket: Ticket
+    line: str = "extractive"  # the backend whose line the question joined
 
 
 Disconnected = Callable[[], Awaitable[bool]]
@@ -210,7 +213,7 @@ class AnswerService:
             self.pipeline.needs_model, text, history, name, article_id
         ):
             name = "extractive"  # the line of answers without a model; the backend asked stays
-        return Admitted(text, tuple(history), backend, article_id, self.queues[name].join())
+        return Admitted(text, tuple(history), backend, article_id, self.queues[name].join(), name)
 
     @property
     def queue(self) -> AnswerQueue:
@@ -245,7 +248,7 @@ class AnswerService:
                 position = ticket.position()
                 if position != last:
                     last = position
-                    yield QueueEvent(position)
+                    yield QueueEvent(position, quick=admitted.line != "extractive")
                 if time.monotonic() > deadline:
                     raise QueueFull("The service is busy: your question waited too long.", retry_after=30)
                 polls += 1

@@ -1,6 +1,7 @@
 """Server-sent events of ``POST /api/ask/stream``: one encoder per event type, in stream order.
 
-    queue {position}                          while the question waits in line (1 = next)
+    queue {position, quick}                   while the question waits in line (1 = next; quick:
+                                              in a model's line, the no-model answer is on offer)
     sources {passages, standalone_question}   the retrieved passages, before any answer text
     token {text}                              verified answer text, as it is produced
     answer <AnswerOut>                        the final answer (the tokens joined, with citations)
@@ -31,7 +32,7 @@ def encode(event: QueueEvent | StreamEvent) -> Event:
     """One server-sent event as sse-starlette wants it: ``{"event": kind, "data": json}``."""
     data: dict[str, Any]
     if isinstance(event, QueueEvent):
-        kind, data = "queue", {"position": event.position}
+        kind, data = "queue", {"position": event.position, "quick": event.quick}
     elif isinstance(event, SourcesEvent):
         passages = [asdict(p) for p in event.passages]
         kind, data = "sources", {"passages": passages, "standalone_question": event.standalone_question}

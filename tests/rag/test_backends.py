@@ -5,14 +5,21 @@ from __future__ import annotations
 from dataclasses import replace
 
 from core.settings import Settings, Tuning
-from rag.backends import make_local, make_openai
+from rag.backends import Backends, ModelUse, make_local, make_openai
 
 
 def test_the_local_backend_follows_the_tuning_and_a_remote_model_writes_every_answer(tmp_path) -> None:
     settings = Settings(data_dir=tmp_path, llm_server_url="http://127.0.0.1:9/v1")
-    local = make_local(settings)
-    assert (local.facts_first, local.quotes_own_language) == (True, True)  # the defaults
-    off = make_local(settings.with_(tuning=replace(Tuning(), facts_first=False, quote_own_language=False)))
-    assert (off.facts_first, off.quotes_own_language) == (False, False)
+    default = ModelUse(facts_first=True, quote_own_language=True, quote_languages=frozenset({"ru"}))
+    assert make_local(settings).use == default
+    off = replace(Tuning(), facts_first=False, quote_own_language=False, quote_languages=())
+    assert make_local(settings.with_(tuning=off)).use == ModelUse()
     remote = make_openai(settings.with_(openai_base_url="http://127.0.0.1:9/v1", openai_model="m"))
-    assert (remote.facts_first, remote.quotes_own_language) == (False, False)
+    assert remote.use == ModelUse()  # a newsroom's own (larger) model writes every answer
+
+
+def test_a_backends_use_is_known_before_it_is_made(tmp_path) -> None:
+    backends = Backends(Settings(data_dir=tmp_path, llm_server_url="http://127.0.0.1:9/v1"))
+    assert backends.use("local") == make_local(backends.settings).use
+    assert backends.use("openai") == ModelUse()
+    assert not backends.loaded("local")  # asking did not create it

@@ -15,7 +15,7 @@ from langchain_core.outputs import ChatGenerationChunk
 
 from core.errors import BackendUnavailable, InvalidQuestion, UnknownArticle
 from core.types import Answer, AnswerEvent, SourcesEvent, TokenEvent, Turn
-from rag.backends import ChatBackend
+from rag.backends import ChatBackend, ModelUse
 
 RUSSIA = "9 октомври в Душанбе"
 WHEN = "When was the CA–Russia summit?"
@@ -331,7 +331,7 @@ def test_a_fact_found_by_rules_is_the_answer_without_asking_the_small_model(pipe
     # the local backend states a date, place, number or name the rules read (Tuning.facts_first);
     # a model that would have answered wrongly is never asked
     pipeline.backends.register(
-        ChatBackend("local", _Buggy(messages=iter([])), "passage", 30, facts_first=True)
+        ChatBackend("local", _Buggy(messages=iter([])), "passage", 30, use=ModelUse(facts_first=True))
     )
     tokens, answer = run(pipeline, WHEN, "local")
     assert answer.answer == "9 October [1]." == "".join(tokens)
@@ -368,7 +368,7 @@ def test_a_model_that_fails_at_warm_up_leaves_the_pipeline_ready(settings, embed
 
 def test_a_reader_of_the_articles_language_gets_its_sentence_not_the_small_models(pipeline, article) -> None:
     pipeline.backends.register(
-        ChatBackend("local", _Buggy(messages=iter([])), "passage", 30, quotes_own_language=True)
+        ChatBackend("local", _Buggy(messages=iter([])), "passage", 30, use=ModelUse(quote_own_language=True))
     )
     answer = pipeline.ask("Какво представлява участието в парада на Победата в Москва?", backend="local")
     assert answer.answer.startswith("В статията се казва: „") and answer.backend == "extractive"

@@ -215,7 +215,8 @@ def test_app_offers_the_quick_answer_when_the_model_line_is_long(page, live_app,
         keep.start()
         try:
             page.evaluate(WATCH_STATUS)
-            page.locator("#aqa-question textarea").fill("Who wrote the article?")
+            # a question only the model answers (a date or a name the rules read never waits for it)
+            page.locator("#aqa-question textarea").fill("Why are the CA+ summits important for Kazakhstan?")
             page.locator("#aqa-ask").click()
             quick = page.locator("#aqa-quick")
             quick.wait_for(state="visible", timeout=30_000)
@@ -224,7 +225,7 @@ def test_app_offers_the_quick_answer_when_the_model_line_is_long(page, live_app,
             quick.click()
             page.wait_for_function(FINISHED)
             bots = page.locator('#aqa-chat [data-testid="bot"]')
-            assert bots.count() == 1 and "Polonskaya" in bots.last.inner_text()
+            assert bots.count() == 1 and "The article says" in bots.last.inner_text()
             assert not quick.is_visible()
             for _ in range(100):  # the cancelled question gave its place back: only ``ahead`` waits
                 if line.stats()["waiting"] == 1:

@@ -12,12 +12,24 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from core.settings import Settings
-from rag.backends import ChatBackend
+from rag.backends import ChatBackend, ModelUse
 from rag.pipeline import Pipeline
 from tests.ui.http import SUMMIT, assert_error, events
 from ui.server import create_app
+from ui.service import AnswerService, QueueEvent
 
 WHY = "Why are the CA+ summits important for Kazakhstan?"
+
+
+async def first_event(service: AnswerService, question: str, backend: str) -> object:
+    """The first event of a question admitted and run, leaving its line at once after it."""
+    admitted = await service.admit(question, (), backend, None)
+    assert service.queues[admitted.line].stats()["waiting"] == 1
+    run = service.run(admitted)
+    try:
+        return await anext(run)
+    finally:
+        await run.aclose()
 
 
 def test_only_answers_the_model_writes_wait_in_its_line(own_pipeline, ui_settings: Settings, busy) -> None:
@@ -25,7 +37,11 @@ def test_only_answers_the_model_writes_wait_in_its_line(own_pipeline, ui_setting
     reply = AIMessage("They diversify partnerships and attract investment [1].")
     pipeline.backends.register(
         ChatBackend(
-            "local", GenericFakeChatModel(messages=iter([reply] * 5)), "passage", 30, facts_first=True
+            "local",
+            GenericFakeChatModel(messages=iter([reply] * 5)),
+            "passage",
+            30,
+            use=ModelUse(facts_first=True),
         )
     )
     app = create_app(pipeline, ui_settings)
@@ -36,12 +52,9 @@ def test_only_answers_the_model_writes_wait_in_its_line(own_pipeline, ui_setting
         stream = events(response.text)
         assert "queue" not in [kind for kind, _ in stream]
         assert stream[-1][0] == "answer" and stream[-1][1]["answer"] == "9 October [1]."
-        # a question only the model can answer joins the model's line
-        admitted = asyncio.run(service.admit(WHY, (), "local", None))
-        try:
-            assert service.queues["local"].stats()["waiting"] == 1 and admitted.ticket.position() == 1
-        finally:
-            admitted.ticket.finish()
+        # a question only the model can answer joins the model's line, where the answer without
+        # the model is on offer
+        assert asyncio.run(first_event(service, WHY, "local")) == QueueEvent(1, quick=True)
     assert service.queues["local"].stats() == {
         "running": 0,
         "waiting": 0,
@@ -90,5 +103,5 @@ def test_waiting_requests_see_their_place_in_line(
     reader.join(timeout=60)
     stream = events("\n".join(seen) + "\n\n")
     kinds = [kind for kind, _ in stream]
-    assert stream[0] == ("queue", {"position": 1})
+    assert stream[0] == ("queue", {"position": 1, "quick": False})  # the no-model line: nothing quicker
     assert kinds.index("sources") > kinds.index("queue") and kinds[-1] == "answer"

@@ -66,7 +66,8 @@ export function askPlain(api, body, signal) {
 
 /**
  * The answer, streamed: handlers.sources(payload) and handlers.token(text) as they come, and
- * handlers.queue(position) (optional; 1 = next) while the question waits in line for the model.
+ * handlers.queue(position, quick) (optional; 1 = next; quick: it waits for a model, so the answer
+ * without one may be offered) while the question waits in line.
  */
 export function askStream(api, body, signal, handlers) {
   return postJSON(api, "api/ask/stream", body, "text/event-stream", signal).then(function (res) {
@@ -82,7 +83,7 @@ export function askStream(api, body, signal, handlers) {
       var payload = null;
       try { payload = JSON.parse(data); } catch (e) { payload = null; }
       if (type === "queue") {
-        if (handlers.queue && payload && payload.position > 0) handlers.queue(payload.position);
+        if (handlers.queue && payload && payload.position > 0) handlers.queue(payload.position, payload.quick !== false);
       } else if (type === "sources") handlers.sources(payload || {});
       else if (type === "token") handlers.token(payload && typeof payload.text === "string" ? payload.text : "");
       else if (type === "answer" && payload) final = payload;

@@ -40,10 +40,10 @@ export function askInto(ui, turn, body, timeoutMs) {
     current = me;
     function mine() { return current === me && !cancelled; }
     return askStream(ui.api, req, me.ctrl && me.ctrl.signal, {
-      queue: function (position) {
+      queue: function (position, model) {
         if (!mine()) return;
         var place = placeInLine(T, position);
-        if (place && quick) place.offerQuick = false; // already the quick answer's line
+        if (place && (quick || !model)) place.offerQuick = false; // already a line without the model
         showPlace(ui, turn, place, takeQuick);
       },
       sources: function (s) {
