@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from fastapi.testclient import TestClient
@@ -54,7 +55,9 @@ def test_only_answers_the_model_writes_wait_in_its_line(own_pipeline, ui_setting
         assert stream[-1][0] == "answer" and stream[-1][1]["answer"] == "9 October [1]."
         # a question only the model can answer joins the model's line, where the answer without
         # the model is on offer
-        assert asyncio.run(first_event(service, WHY, "local")) == QueueEvent(1, quick=True)
+        with ThreadPoolExecutor(1) as thread:  # a loop of its own: a browser test's may be running here
+            first = thread.submit(asyncio.run, first_event(service, WHY, "local")).result(timeout=60)
+        assert first == QueueEvent(1, quick=True)
     assert service.queues["local"].stats() == {
         "running": 0,
         "waiting": 0,
