@@ -36,6 +36,8 @@ def axe_violations(page, context: object = None) -> list[str]:
 def open_app(page, url: str) -> None:
     page.goto(url + "/", wait_until="domcontentloaded")
     page.wait_for_selector("#aqa-status [data-state=ready]", timeout=60_000)
+    # the status may be drawn before the rest of the page: audit it once the question box is there
+    page.get_by_role("textbox", name="Your question about the article").wait_for(timeout=60_000)
 
 
 def ask_app(page, question: str) -> None:
