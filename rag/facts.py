@@ -163,7 +163,7 @@ def spans(sentence: str, of: Kind) -> list[Fact]:
 def _whole_name(sentence: str, start: int, end: int) -> Fact:
     """The place at ``start``, as long as the glossary's longest name there ("Белия" of "в Белия
     дом" is a building's first word, not a place called Beliya)."""
-    for key in sorted(glossary("en"), key=len, reverse=True):
+    for key in _longest_first():
         if (
             len(key) > end - start
             and sentence.startswith(key, start)
@@ -172,6 +172,11 @@ def _whole_name(sentence: str, start: int, end: int) -> Fact:
             end = start + len(key)
             break
     return Fact("where", start, end, sentence[start:end])
+
+
+@cache
+def _longest_first() -> list[str]:
+    return sorted(glossary("en"), key=len, reverse=True)
 
 
 def _named(sentence: str, of: Kind) -> list[Fact]:
@@ -252,9 +257,8 @@ def best(question: str, sentence: str, of: Kind | None = None) -> tuple[Fact, in
     if not found:
         return None
 
-    def around(
-        i: int,
-    ) -> tuple[set[str], set[str], int]:  # a span's words before, after, and the byline bonus
+    def around(i: int) -> tuple[set[str], set[str], int]:
+        """A span's words before and after it, and the byline bonus."""
         fact = found[i]
         before = sentence[(found[i - 1].end if i else 0) : fact.start]
         if of in NAMED:  # a name's words are those of its own clause ("министър-председателя на Хърватия")
