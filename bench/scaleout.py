@@ -257,9 +257,9 @@ class Probe:
     """Answers without a model asked while ``model_readers`` readers keep the model busy."""
 
     model_readers: int
+    model: Run  # what the model readers got
     quick: list[Outcome] = field(default_factory=list)
     in_flight: list[int] = field(default_factory=list)  # model answers in flight as each was asked
-    model: Run | None = None
 
 
 async def probe(
@@ -267,8 +267,7 @@ async def probe(
 ) -> Probe:
     """``model_readers`` closed-loop readers asking questions only the model answers, and one
     reader asking extractive questions (``backend: extractive``) on the same worker meanwhile."""
-    out = Probe(model_readers)
-    out.model = Run(1, model_readers)
+    out = Probe(model_readers, Run(1, model_readers))
     busy = 0
     clients = [httpx.AsyncClient(base_url=url, timeout=900, verify=_TLS) for _ in range(model_readers + 1)]
 
@@ -278,7 +277,6 @@ async def probe(
             while time.perf_counter() < deadline:
                 busy += 1
                 try:
-                    assert out.model is not None
                     out.model.outcomes.append(await ask(client, next(slow)))
                 finally:
                     busy -= 1
@@ -469,7 +467,7 @@ def _write(
     )
     quick = percentiles([o.answer_s * 1000 for o in probed.quick if o.answer_s is not None], (50, 95, 99))
     flight = sorted(probed.in_flight) or [0]
-    model = probed.model.answered() if probed.model else []
+    model = probed.model.answered()
     report.line(
         f"Beside the model: on worker 1, {probed.model_readers} readers asking only questions the "
         f"model answers (English and Russian what / why) for {args.duration:.0f} s, and one reader "

@@ -44,23 +44,19 @@ class Answerer:
         found = evidence.gather(
             draft.standalone_question, draft.passages, self.ranker, draft.question, self.tuning
         )
-        return self._without_asking(replace(draft, passages=found.passages), found, article, backend) is None
+        return self._route(found, draft.language, article, backend) == "model"
 
-    def _without_asking(
-        self, draft: Answer, found: evidence.Evidence, article: Article, backend: str
-    ) -> Answer | None:
-        """The answer when no model is asked: too weak or a typed question without its fact
-        (abstain), no model, or a short answer this backend's small model would not better."""
+    def _route(self, found: evidence.Evidence, language: str, article: Article, backend: str) -> str:
+        """``"abstain"`` (too weak, or a typed question without its fact), ``"short"`` (no model,
+        or a short answer this backend's small model would not better) or ``"model"``."""
         t = self.tuning
         if found.best is None or found.score < t.min_score:
-            return present.abstain(draft, article)
+            return "abstain"
         if t.abstain_without_fact and found.kind in facts.STATED and found.fact is None:
-            return present.abstain(draft, article)
-        if backend == "extractive" or _without_model(
-            self.backends.use(backend), found, draft.language, article
-        ):
-            return replace(present.short(draft, found, article, t), backend="extractive")
-        return None
+            return "abstain"
+        if backend == "extractive" or _without_model(self.backends.use(backend), found, language, article):
+            return "short"
+        return "model"
 
     def stream(
         self, draft: Answer, article: Article, backend: str, turns: Sequence[Turn]
@@ -69,9 +65,12 @@ class Answerer:
         t = self.tuning
         found = evidence.gather(draft.standalone_question, draft.passages, self.ranker, draft.question, t)
         draft = replace(draft, passages=found.passages)
-        done = self._without_asking(draft, found, article, backend)
-        if done is not None:
-            yield done
+        route = self._route(found, draft.language, article, backend)
+        if route == "abstain":
+            yield present.abstain(draft, article)
+            return
+        if route == "short":
+            yield replace(present.short(draft, found, article, t), backend="extractive")
             return
         shown: list[Checked] = []
         refused = False
