@@ -1,7 +1,8 @@
 """The answer stages after retrieval, in order: evidence -> generate -> verify -> present.
 
     passages ─ evidence (best sentence, its passage first, the fact asked for)
-             ─ too weak, or a typed question with no such fact: abstain
+             ─ too weak, about a name the article never mentions, or a typed question with
+               no such fact: abstain
              ─ no model (or the local model, when rules found the fact asked for or the reader
                reads the article's language): the short answer (the fact in the reader's
                language, cited; else the best sentences quoted)
@@ -26,6 +27,7 @@ from prompts import message
 from rag import checks, conversation, evidence, facts, present, prompting
 from rag.backends import Backends, ModelUse
 from rag.extractive import SentenceRanker
+from rag.unmentioned import unmentioned
 from rag.verify import Checked, verified
 
 log = logging.getLogger(__name__)
@@ -44,17 +46,19 @@ class Answerer:
         found = evidence.gather(
             draft.standalone_question, draft.passages, self.ranker, draft.question, self.tuning
         )
-        return self._route(found, draft.language, article, backend) == "model"
+        return self._route(draft, found, article, backend) == "model"
 
-    def _route(self, found: evidence.Evidence, language: str, article: Article, backend: str) -> str:
-        """``"abstain"`` (too weak, or a typed question without its fact), ``"short"`` (no model,
-        or a short answer this backend's small model would not better) or ``"model"``."""
+    def _route(self, draft: Answer, found: evidence.Evidence, article: Article, backend: str) -> str:
+        """``"abstain"`` (too weak, about a name the article never mentions, or a typed question
+        without its fact), ``"short"`` (no model, or a short answer this backend's small model
+        would not better) or ``"model"``."""
         t = self.tuning
-        if found.best is None or found.score < t.min_score:
+        if found.best is None or found.score < t.min_score or unmentioned(draft.question, article.text):
             return "abstain"
         if t.abstain_without_fact and found.kind in facts.STATED and found.fact is None:
             return "abstain"
-        if backend == "extractive" or _without_model(self.backends.use(backend), found, language, article):
+        use = self.backends.use(backend)
+        if backend == "extractive" or _without_model(use, found, draft.language, article):
             return "short"
         return "model"
 
@@ -65,7 +69,7 @@ class Answerer:
         t = self.tuning
         found = evidence.gather(draft.standalone_question, draft.passages, self.ranker, draft.question, t)
         draft = replace(draft, passages=found.passages)
-        route = self._route(found, draft.language, article, backend)
+        route = self._route(draft, found, article, backend)
         if route == "abstain":
             yield present.abstain(draft, article)
             return

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rag import citations, dates, facts, injection, language, leaks
+from rag.names import name_keys
 from rag.numbers import numbers_in
 from rag.prompting import ABSTAIN_TOKEN
 
@@ -142,12 +143,12 @@ def names(text: str, ctx: Context) -> Verdict:
     """Reject a name (a capitalised word) that neither the cited passages nor the question hold,
     in any spelling: the same letters, a transliteration, or the glossary's translation."""
     cited = _cited(text, ctx)
-    known = _name_keys(cited) | _name_keys(ctx.question)
+    known = name_keys(cited) | name_keys(ctx.question)
     for name in facts.names(_plain(text)):
         for word in re.findall(r"[^\W\d_]{3,}", name):
             if dates.months_in(word):
                 continue  # months have their own check
-            if not _name_keys(word) & known and not _translated(word, cited):
+            if not name_keys(word) & known and not _translated(word, cited):
                 return Verdict("reject", text, f"names: {word!r} is not in the cited passage")
     return keep(text)
 
@@ -179,6 +180,41 @@ def planted(text: str, ctx: Context) -> Verdict:
     return keep(text)
 
 
+def echo(text: str, ctx: Context) -> Verdict:
+    """Reject a sentence that only says the question back ("The American leg was a breakthrough
+    [1]." to "What kind of breakthrough was the American leg?"): each of its words is one of the
+    question's, so it tells the reader nothing. A yes or no, a number or a new word is an answer.
+
+    >>> ctx = Context("en", {1: "…"}, "What kind of breakthrough was the American leg?")
+    >>> echo("The American leg was a breakthrough [1].", ctx).action
+    'reject'
+    >>> echo("An economic and technological breakthrough [1].", ctx).action
+    'keep'
+    """
+    plain = citations.strip_quoted(_plain(text))
+    words = re.findall(r"[^\W_]+", plain.lower())
+    if not words or words[0] in _YES_NO or any(w.isdigit() for w in words):
+        return keep(text)
+    given = {w[:4] for w in re.findall(r"[^\W_]+", ctx.question.lower())}
+    told = [w for w in words if len(w) >= 4 and w not in _FILLER and w[:4] not in given]
+    if told:
+        return keep(text)
+    return Verdict("reject", text, "echo: the sentence only restates the question")
+
+
+_YES_NO = frozenset({"yes", "no", "да", "не", "нет"})
+_FILLER = frozenset(  # words that report or join, never the fact asked for
+    re.findall(
+        r"\w+",
+        "article says said states stated according mentions mentioned notes noted writes written text "
+        "that this these those there with from were have been also which what when where whom into "
+        "their they them about does "
+        "статията според казва каза посочва споменава беше бяха това този тази които която който "
+        "статье говорится согласно сказано указано было были этот эта которые который также",
+    )
+)
+
+
 Check = Callable[[str, Context], Verdict]
 CHECKS: tuple[Check, ...] = (
     wordless,
@@ -193,6 +229,7 @@ CHECKS: tuple[Check, ...] = (
     reader_language,
     latin_names,
     planted,
+    echo,
 )
 
 
@@ -227,16 +264,6 @@ def _cited(text: str, ctx: Context) -> str:
     return "\n".join(ctx.passages[n] for n in citations.parse_markers(text) if n in ctx.passages)
 
 
-def _name_keys(text: str) -> set[str]:
-    """Skeleton prefixes of every word: spelling- and alphabet-blind keys for names (a word
-    with fewer than two consonants is its own transliteration)."""
-    out = set()
-    for word in re.findall(r"[^\W\d_]{2,}", text):
-        key = facts.skeleton(word)
-        out.add(key[:4] if len(key) >= 2 else facts.transliterate(word.lower()))
-    return out
-
-
 def _translated(word: str, cited: str) -> bool:
     """True when the glossary's Bulgarian form of ``word`` occurs in the cited text."""
-    return any(bg in cited for bg in facts.native().get(word.lower(), ()))
+    return any(bg in cited for bg in facts.article_words(word))

@@ -57,7 +57,7 @@ def gather(
     if asked:  # the sentence whose fact sits among the question's words beats a slightly closer one
         typed = [(p, facts.best(question, p.text, asked)) for p in ranked[: tuning.typed_among]]
         near = [
-            (p, not facts.elsewhere(question, p.text), f[1])
+            (p, not facts.elsewhere(question, p.text), f[1], -facts.strangers(question, p.text))
             for p, f in typed
             if f is not None
             and facts.trusted(f)
@@ -65,8 +65,9 @@ def gather(
         ]
         if near:
             # a sentence about the place asked about first (a date next to "Japan" does not answer
-            # "China?"), then the fact among the question's words, then the closer sentence
-            chosen = max(near, key=lambda item: (item[1], item[2], item[0].score))[0]
+            # "China?"), then the fact among the question's words, then the sentence naming fewer
+            # other places, then the closer sentence
+            chosen = max(near, key=lambda item: (item[1], item[2], item[3], item[0].score))[0]
             ranked.remove(chosen)
             ranked.insert(0, chosen)
     if not ranked:

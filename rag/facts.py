@@ -19,10 +19,21 @@ from functools import cache
 
 from rag import dates, numbers
 from rag.bm25 import terms
-from rag.names import expansions, glossary, name, names, native, people, skeleton, sort_of, transliterate
+from rag.names import (
+    article_words,
+    expansions,
+    glossary,
+    name,
+    names,
+    people,
+    skeleton,
+    sort_of,
+    transliterate,
+)
 
 __all__ = [
     "Fact",
+    "article_words",
     "best",
     "elsewhere",
     "find",
@@ -33,6 +44,7 @@ __all__ = [
     "say",
     "skeleton",
     "spans",
+    "strangers",
     "transliterate",
     "trusted",
 ]
@@ -287,17 +299,36 @@ def best(question: str, sentence: str, of: Kind | None = None) -> tuple[Fact, in
 
 
 def elsewhere(question: str, sentence: str) -> bool:
-    """Whether ``sentence`` is about another place than the question: the question names a
-    place (city, country, region) the sentence does not, and the sentence names another of
-    that sort instead. A date read next to "Japan" does not answer "When did he visit China?".
+    """Whether ``sentence`` is about another place than the question: it names places of a
+    sort the question names (city, country, region), and none of the question's. A date read
+    next to "Japan" does not answer "When did he visit China?"; a sentence that names Rwanda
+    answers "Who is the president of Rwanda who visited Kazakhstan?" even without Kazakhstan.
 
     >>> elsewhere("When did Tokayev visit China?", "Токаев посети Япония на 18–20 декември.")
     True
+    >>> elsewhere("Who is Rwanda's president who visited Kazakhstan?", "Президентът на Руанда Пол Кагаме.")
+    False
     >>> elsewhere("How many platforms did the forum in Astana have?", "Имаше двадесет и пет платформи.")
     False
     """
     asked, said = _places(question), _places(sentence)
-    return any(sort in said.values() for place, sort in asked.items() if place not in said)
+    return any(
+        sort in said.values() and not any(p in said for p, s in asked.items() if s == sort)
+        for sort in set(asked.values())
+    )
+
+
+def strangers(question: str, sentence: str) -> int:
+    """How many places ``sentence`` names that the question does not, of the sorts the question
+    names: of two sentences that both name the place asked about, the one about it alone wins
+    ("the president of Rwanda" is in "Президентът на Руанда …", not in "в Казахстан пристигна
+    президентът на Туркменистан").
+
+    >>> strangers("Who is the president of Rwanda?", "В Казахстан пристигна президентът на Туркменистан.")
+    2
+    """
+    asked, said = _places(question), _places(sentence)
+    return sum(1 for place, sort in said.items() if sort in asked.values() and place not in asked)
 
 
 def _places(text: str) -> dict[str, str]:
@@ -321,7 +352,7 @@ def _keys(text: str) -> set[str]:
     abbreviation also stands for its words ("ЦА" for "Централна Азия")."""
     words = [w for w in re.findall(r"\w+", text) if len(w) > 2 or w.isupper()]
     words += [full for w in words if w in expansions() for full in re.findall(r"\w+", expansions()[w])]
-    words += [bg for w in words for bg in native().get(w.lower(), ())]
+    words += [bg for w in words for bg in article_words(w)]
     keys = {"k:" + skeleton(w) for w in words if len(skeleton(w)) >= 3} | {"w:" + w.lower() for w in words}
     return set(terms(" ".join(words))) | keys
 

@@ -33,6 +33,26 @@ def native() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def article_words(word: str) -> tuple[str, ...]:
+    """The article's (Bulgarian) words for a reader's word: the glossary's names read backwards,
+    then the ``[words]`` table of news vocabulary, whose keys are stems ("croatian", "хорватск":
+    a country's adjective is its country, "prime minister" a "министър-председател").
+
+    >>> article_words("Japan"), article_words("хорватского"), article_words("emperor")
+    (('Япония',), ('Хърватия',), ('император',))
+    """
+    lower = word.lower()
+    if lower in native():
+        return native()[lower]
+    stem = next((s for s in _stems() if lower.startswith(s)), "")
+    return tuple(_exonyms().get("words", {}).get(stem, "").split())
+
+
+@cache
+def _stems() -> list[str]:
+    return sorted(_exonyms().get("words", {}), key=len, reverse=True)
+
+
 _LATIN = dict(
     zip(
         "абвгдежзийклмнопрстуфхцчшщъьюяыэё",
@@ -150,6 +170,20 @@ def skeleton(word: str) -> str:
 
 
 _UNVOICED = str.maketrans("bdgvz", "ptkfs")
+
+
+def name_keys(text: str) -> set[str]:
+    """Skeleton prefixes of every word: spelling- and alphabet-blind keys for names (a word
+    with fewer than two consonants is its own transliteration).
+
+    >>> name_keys("Tokayev") == name_keys("Токаев")
+    True
+    """
+    out = set()
+    for word in re.findall(r"[^\W\d_]{2,}", text):
+        key = skeleton(word)
+        out.add(key[:4] if len(key) >= 2 else transliterate(word.lower()))
+    return out
 
 
 def names(text: str) -> list[str]:

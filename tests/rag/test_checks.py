@@ -151,3 +151,32 @@ def test_transliteration_leaves_the_articles_quotations_as_they_are() -> None:
 
 def test_a_name_is_not_accepted_for_a_month_word_that_sounds_alike() -> None:
     assert checks.run("It was held in Berlin [1].", ctx()).action == "reject"
+
+
+@pytest.mark.parametrize(
+    ("question", "reply"),
+    [
+        (
+            "Why, according to the article, was joining the Abraham Accords important for Kazakhstan?",
+            "The article states that joining the Abraham Accords was important for Kazakhstan [1].",
+        ),
+        ("Who is the Japanese prime minister Tokayev met?", "Tokayev met the Japanese prime minister [1]."),
+        ("Какво подчерта участието в заседанието на ШОС?", "Участието в заседанието на ШОС подчерта [1]."),
+    ],
+)
+def test_a_sentence_that_only_restates_the_question_is_rejected(question: str, reply: str) -> None:
+    verdict = checks.run(reply, checks.Context("en" if question.isascii() else "bg", {1: "…"}, question))
+    assert (verdict.action, verdict.check) == ("reject", "echo")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Yes, Kazakhstan joined the Abraham Accords [1].",
+        "Kazakhstan joined the Abraham Accords in 2025 [1].",
+        "It opens a channel to new projects in the Middle East [1].",
+    ],
+)
+def test_a_yes_a_number_or_a_new_word_is_an_answer_not_an_echo(reply: str) -> None:
+    asked = checks.Context("en", {1: "…"}, "Did Kazakhstan join the Abraham Accords?")
+    assert checks.echo(reply, asked).action == "keep"
