@@ -70,6 +70,7 @@ soak: setup-dev
 
 # Each writes its section of bench/RESULTS.md; run them when the machine is otherwise idle.
 bench: setup-dev
+	$(BIN)/python bench/fresh.py
 	$(BIN)/python bench/retrieval.py
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/threads.py --load
