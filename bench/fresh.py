@@ -87,7 +87,7 @@ def main() -> None:
         f"virtualenv on disk afterwards {venv_mb:,.0f} MB. Seconds from the start of the clone:"
     )
     report.line()
-    report.table(("step", "s from start", "min"), [(name, s, s / 60) for name, s in rows])
+    report.table(("step", "s from start", "min"), [(name, f"{s:.1f}", f"{s / 60:.1f}") for name, s in rows])
     verdict = "within" if ready_s <= FLOOR_S else "over"
     ratio = ready_s / FLOOR_S
     report.line(f"Ready after {ready_s / 60:.1f} min: {verdict} the 5-minute floor ({ratio:.2f}×).")
