@@ -9,8 +9,9 @@ virtualenv, the packages, the server's start (port listening) and "ready" (index
 packaged model assembled and its server warm, ``/healthz`` 200). The server is then stopped and
 the folder removed (``--keep`` leaves it). Issue #12's floor is ready in at most 5 minutes.
 
-Downloads go through whatever registry mirror pip is set up for, so the package step measures
-that network too: the table gives the bytes installed to make such figures comparable.
+Packages come from wherever pip is set up to look (the section prints its index and find-links
+settings): on a machine with a local wheel folder the package step measures that disk, not a
+download from PyPI. The size of the virtualenv is printed to make figures comparable.
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ def main() -> None:
     verdict = "within" if ready_s <= FLOOR_S else "over"
     ratio = ready_s / FLOOR_S
     report.line(f"Ready after {ready_s / 60:.1f} min: {verdict} the 5-minute floor ({ratio:.2f}×).")
+    report.line(f"Where pip found the packages: {_pip_sources()}.")
     report.write()
     if not args.keep:
         subprocess.run(["rm", "-rf", str(work)], check=False)
@@ -126,6 +128,16 @@ def _wait_ready(port: int, started: float, proc: subprocess.Popen[str]) -> tuple
             pass
         time.sleep(0.5)
     return time.monotonic() - started, "timed out"
+
+
+def _pip_sources() -> str:
+    """pip's index and find-links settings, which decide what "downloaded" means here."""
+    found = subprocess.run(
+        [sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True, check=False
+    ).stdout
+    keys = ("index-url", "extra-index-url", "find-links")
+    lines = [line.strip() for line in found.splitlines() if any(f".{k}=" in line for k in keys)]
+    return "; ".join(lines) or "the default index (pypi.org)"
 
 
 def _without_venvs(path: str) -> str:
