@@ -53,6 +53,8 @@ class Answerer:
         without its fact), ``"short"`` (no model, or a short answer this backend's small model
         would not better) or ``"model"``."""
         t = self.tuning
+        if found.dated:  # the dateline answers by rule, however unlike the question it reads
+            return "short"
         if found.best is None or found.score < t.min_score or unmentioned(draft.question, article.text):
             return "abstain"
         if t.abstain_without_fact and found.kind in facts.STATED and found.fact is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BG_MONTHS", "DATE", "EN_MONTHS", "RU_MONTHS_GEN", "RU_MONTHS_PREP", "months_in", "say"]
+__all__ = ["BG_MONTHS", "DATE", "EN_MONTHS", "ISO", "RU_MONTHS_GEN", "RU_MONTHS_PREP", "months_in", "say"]
 
 BG_MONTHS = [
     "януари",
@@ -75,13 +75,24 @@ DATE = re.compile(
     r"|(?:до\s+\d{4}\s*г\.)",
 )
 
+ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
 
 def say(text: str, language: str) -> str:
-    """A Bulgarian date as a reader of ``language`` writes it.
+    """A Bulgarian date as a reader of ``language`` writes it (an ISO date, as any reader does).
 
     >>> say("От 30 август до 3 септември 2025 г.", "en"), say("през февруари", "ru")
     ('30 August – 3 September 2025', 'в феврале')
+    >>> say("2025-12-25", "en"), say("2025-12-25", "bg"), say("2025-12-25", "ru")
+    ('25 December 2025', '25 декември 2025 г.', '25 декабря 2025 г.')
     """
+    if (iso := ISO.fullmatch(text.strip())) and 1 <= int(iso.group(2)) <= 12:
+        year, nth, day = int(iso.group(1)), int(iso.group(2)) - 1, int(iso.group(3))
+        if language == "bg":
+            return f"{day} {BG_MONTHS[nth]} {year} г."
+        if language == "ru":
+            return f"{day} {RU_MONTHS_GEN[nth]} {year} г."
+        return f"{day} {EN_MONTHS[nth]} {year}"
     months = EN_MONTHS if language == "en" else RU_MONTHS_GEN
     out = re.sub(r"\s*(г\.|година)$", "", text.strip())
     out = re.sub(r"^[Оо]т\s+(.+?)\s+до\s+", r"\1 – " if language == "en" else r"с \1 по ", out)

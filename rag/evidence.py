@@ -27,6 +27,7 @@ class Evidence:
     ranked: tuple[Pick, ...]
     fact: facts.Fact | None
     kind: facts.Kind
+    dated: bool = False  # the question asks when the article was published; ``best`` is its dateline
 
     @property
     def best(self) -> Pick | None:
@@ -54,8 +55,14 @@ def gather(
     tuning = tuning or Tuning()
     ranked = [p for p in ranker.rank(question, passages) if not injection.instruction_like(p.text)]
     asked = facts.kind(asked_now if asked_now is not None else question)
-    if asked:  # the sentence whose fact sits among the question's words beats a slightly closer one
-        typed = [(p, facts.best(question, p.text, asked)) for p in ranked[: tuning.typed_among]]
+    common = facts.common_words(question, [p.text for p in ranked[: tuning.typed_among]])
+    dateline = [p for p in ranked if facts.DATELINE.match(p.text)] if facts.asks_published(question) else []
+    if dateline:  # "When was the article published?": its dateline, wherever the ranker put it
+        ranked.remove(dateline[0])
+        ranked.insert(0, dateline[0])
+        asked = "when"
+    elif asked:  # the sentence whose fact sits among the question's words beats a slightly closer one
+        typed = [(p, facts.best(question, p.text, asked, common)) for p in ranked[: tuning.typed_among]]
         near = [
             (p, not facts.elsewhere(question, p.text), f[1], -facts.strangers(question, p.text))
             for p, f in typed
@@ -77,5 +84,5 @@ def gather(
     by_n = {p.n: p for p in passages}
     renumbered = tuple(replace(by_n[old], n=number[old]) for old in order)
     picks = tuple(replace(p, n=number[p.n]) for p in ranked)
-    fact = facts.find(question, picks[0].text, asked) if asked else None
-    return Evidence(renumbered, picks, fact, asked)
+    fact = facts.find(question, picks[0].text, asked, common) if asked else None
+    return Evidence(renumbered, picks, fact, asked, dated=bool(dateline) and fact is not None)

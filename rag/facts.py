@@ -14,6 +14,7 @@ Latin system for English; Cyrillic stays Cyrillic for Russian).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -32,9 +33,12 @@ from rag.names import (
 )
 
 __all__ = [
+    "DATELINE",
     "Fact",
     "article_words",
+    "asks_published",
     "best",
+    "common_words",
     "elsewhere",
     "find",
     "glossary",
@@ -93,7 +97,7 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
     ),
 ]
 
-_PLACE = re.compile(r"\b(?:в|във)\s+((?:[А-ЯЁ][\w-]*)(?:\s+[А-ЯЁ][\w-]*)*)")
+_PLACE = re.compile(r"\b(?:в|във|до)\s+((?:[А-ЯЁ][\w-]*)(?:\s+[А-ЯЁ][\w-]*)*)")
 _SORTS = [  # the sort of place a question asks for, when it asks for one ("heads of state" does not)
     (
         "city",
@@ -226,6 +230,15 @@ def _named(sentence: str, of: Kind) -> list[Fact]:
 
 _AUTHOR = re.compile(r"\b(wrote|written|author|автор\w*|написа\w*)", re.I)  # "Who wrote this?"
 _BYLINE = re.compile(r"\s*(?:автор|author)\s*:?\s*$", re.I)  # the article's byline: "автор: Юлия Полонская"
+_PUBLISHED = re.compile(  # "When was the article published?": its dateline, not a date of its story
+    r"\b(publish\w*|publication|dated|date of (?:the|this) (?:article|story|piece|review)"
+    r"|публикува\w*|публикация\w*|дата(?:та)? на (?:статията|публикацията|обзора)"
+    r"|опубликова\w*|публикаци\w*|дата (?:статьи|публикации|обзора))",
+    re.I,
+)
+_DATE_WORD = re.compile(r"\b(?:date|dated|дата|датата|числа)\b", re.I)
+DATELINE = re.compile(r"\s*date\s+(\d{4}-\d{2}-\d{2})\b", re.I)
+"""The article's dateline, where its text opens with one ("date 2025-12-25")."""
 _SAYS = re.compile(
     r"\s*(?:счита|смята|казва|каза|отбелязва|отбеляза|подчертава|подчерта|заяви|според)\b", re.I
 )
@@ -236,10 +249,12 @@ article does not say (a name may be written in ways no rule reads, so names are 
 NAMED = frozenset({"who", "which"})
 
 
-def find(question: str, sentence: str, of: Kind | None = None) -> Fact | None:
+def find(
+    question: str, sentence: str, of: Kind | None = None, common: frozenset[str] = frozenset()
+) -> Fact | None:
     """The span of ``sentence`` that answers ``question`` (see ``best``); a name only when its
     neighbourhood scores two or more (a sentence names many people: one shared word is chance)."""
-    found = best(question, sentence, of)
+    found = best(question, sentence, of, common)
     return found[0] if found is not None and trusted(found) else None
 
 
@@ -250,20 +265,21 @@ def trusted(found: tuple[Fact, int]) -> bool:
     return score >= (2 if fact.kind in NAMED else 1)
 
 
-def best(question: str, sentence: str, of: Kind | None = None) -> tuple[Fact, int] | None:
+def best(
+    question: str, sentence: str, of: Kind | None = None, common: frozenset[str] = frozenset()
+) -> tuple[Fact, int] | None:
     """The span of the kind asked for whose neighbourhood (the words since the previous
     candidate, and the two words after it) shares most words with the question, and how many
-    it shares: an event is named before its date, a count before or after its noun."""
+    it shares: an event is named before its date, a count before or after its noun. The
+    question's ``common`` words (see ``common_words``) count for nothing."""
     of = kind(question) if of is None else of
-    asked = [
-        _keys(w)
-        for w in re.findall(r"\w+(?:-\w+)*", question)  # "министър-председател": one word, not two
-        if w.lower() not in _ASKING and (len(w) > 2 or w.isupper())
-    ]
+    asked = [_keys(w) for w in _asked_words(question) if w.lower() not in common]
     found = spans(sentence, of)
     wanted = next((sort for sort, pattern in _SORTS if pattern.search(question)), "")
     if wanted and of in ("where", "which"):  # "In which city ...?" is not answered with a country
         found = [f for f in found if sort_of(f.text) in ("", wanted)]
+    if of == "when" and not asks_published(question):  # the dateline dates the article, no event
+        found = [f for f in found if not DATELINE.fullmatch(sentence[: f.end])]
     if of in NAMED:  # the name asked for is not one the question already says
         found = [f for f in found if not any(_keys(w) & key for w in f.text.split() for key in asked)]
     if not found:
@@ -281,6 +297,8 @@ def best(question: str, sentence: str, of: Kind | None = None) -> tuple[Fact, in
             tail = re.split(r"\sи\s", tail, maxsplit=1)[0]
         after = " ".join(re.findall(r"\w+", tail)[:2])
         byline = 2 if of == "who" and _AUTHOR.search(question) and _BYLINE.match(before) else 0
+        if of == "when" and asks_published(question) and DATELINE.fullmatch(before + fact.text):
+            byline = 2  # the dateline dates the article itself
         if len(found) == 1 and of in STATED:  # the sentence's only date (place, number) is its event's
             before = f"{sentence[: fact.start]} {sentence[fact.end :]}"
         return _keys(before), _keys(after), byline
@@ -296,6 +314,48 @@ def best(question: str, sentence: str, of: Kind | None = None) -> tuple[Fact, in
 
     i = max(range(len(found)), key=lambda i: (score(i, telling=True), score(i), -i))
     return found[i], score(i)
+
+
+def asks_published(question: str) -> bool:
+    """Whether ``question`` asks when the article itself was published (not when its events were).
+
+    >>> asks_published("When was the article published?"), asks_published("Кога е публикувана статията?")
+    (True, True)
+    >>> asks_published("Какого числа опубликована статья?"), asks_published("When was the summit?")
+    (True, False)
+    >>> asks_published("What is the date of this article?")
+    True
+    >>> asks_published("What had the publication written about earlier?")  # the outlet, no date
+    False
+    """
+    dating = kind(question) == "when" or bool(_DATE_WORD.search(question))
+    return dating and bool(_PUBLISHED.search(question))
+
+
+def _asked_words(question: str) -> list[str]:
+    """The question's words that may name its event (not its question words)."""
+    return [
+        w
+        for w in re.findall(r"\w+(?:-\w+)*", question)  # "министър-председател": one word, not two
+        if w.lower() not in _ASKING and (len(w) > 2 or w.isupper())
+    ]
+
+
+def common_words(question: str, texts: Sequence[str]) -> frozenset[str]:
+    """The question's words (lower case) that every one of three or more retrieved passages
+    holds: the article's protagonist ("Tokayev") is near every date and place, so finding him
+    near one tells nothing ("Where did Tokayev travel for the closing event?" is not answered
+    with the first visit that names him).
+
+    >>> sorted(common_words("Where did Tokayev go?", ["Токаев в Китай.", "Токаев в Япония.", "Токаев."]))
+    ['tokayev']
+    >>> common_words("Where did Tokayev go?", ["Токаев в Китай.", "Токаев в Япония."])
+    frozenset()
+    """
+    if len(texts) < 3:
+        return frozenset()
+    held = [_keys(t) for t in texts]
+    return frozenset(w.lower() for w in _asked_words(question) if all(_keys(w) & keys for keys in held))
 
 
 def elsewhere(question: str, sentence: str) -> bool:
@@ -361,6 +421,8 @@ def say(fact: Fact | None, language: str) -> str:
     """The fact as a reader of ``language`` would write it (Bulgarian: the article's words)."""
     if fact is None:
         return ""
+    if fact.kind == "when" and dates.ISO.fullmatch(fact.text):
+        return dates.say(fact.text, language)
     if language == "bg":
         return fact.text
     if fact.kind == "when":

@@ -152,6 +152,11 @@ class HybridRetriever:
             Passage.from_chunk(i, chunk, round(score, 6)) for i, (chunk, score) in enumerate(fused[:k], 1)
         ]
 
+    def opening(self, article_id: str) -> Chunk | None:
+        """The first chunk of an article (where a dateline is), None for an unknown article."""
+        chunks = self.bm25().article_chunks(article_id)
+        return chunks[0] if chunks else None
+
 
 def fuse(rankings: list[list[Chunk]], weights: list[float]) -> list[tuple[Chunk, float]]:
     """Reciprocal-rank fusion of several rankings (best first), ties kept in input order."""

@@ -132,6 +132,42 @@ def test_the_author_is_read_from_the_byline(question: str, said: str) -> None:
     assert facts.find("Who is Tokayev?", "автор: Юлия Полонская") is None  # a byline answers "who wrote"
 
 
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("When was the article published?", "25 December 2025"),
+        ("What is the date of this article?", "25 December 2025"),
+        ("Кога е публикувана статията?", "25 декември 2025 г."),
+        ("Какого числа опубликована статья?", "25 декабря 2025 г."),
+    ],
+)
+def test_the_publication_date_is_read_from_the_dateline(question: str, said: str) -> None:
+    opening = SENTENCES[0]
+    assert facts.DATELINE.match(opening) and facts.asks_published(question)
+    fact = facts.find(question, opening, "when")
+    assert fact is not None and facts.say(fact, language.detect(question)) == said
+
+
+def test_the_dateline_dates_no_event() -> None:
+    assert facts.find("In which month did the year begin?", SENTENCES[0], "when") is None
+    assert not facts.asks_published("What had the publication written about earlier?")
+
+
+def test_a_word_every_candidate_holds_tells_them_no_apart() -> None:
+    trip = "Where did Tokayev travel for the closing event of the year?"
+    china = sentence_with("посещение в Китай")
+    assert facts.find(trip, JAPAN) is not None  # "Tokayev" is near Japan ...
+    common = facts.common_words(trip, [JAPAN, china, SENTENCES[0]])
+    assert common == {"tokayev"}
+    assert facts.find(trip, JAPAN, common=common) is None  # ... and near every other visit too
+
+
+def test_a_place_travelled_to_is_a_place() -> None:  # "пътуването до Санкт Петербург"
+    petersburg = sentence_with("пътуването до Санкт Петербург")
+    fact = facts.find("Where was the meeting of the Supreme Eurasian Economic Council?", petersburg)
+    assert fact is not None and facts.say(fact, "en") == "Saint Petersburg"
+
+
 def test_a_name_the_question_does_not_point_at_is_not_an_answer() -> None:
     # "Prime Minister" is in Plenković's clause, but he is Croatia's: one shared word is chance
     assert facts.find("Who is the Prime Minister of Kazakhstan?", VISITORS) is None
