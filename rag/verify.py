@@ -16,7 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from core.types import Citation, Passage
-from rag import checks, citations
+from rag import checks, citations, dates, facts
+from rag.numbers import numbers_in
 
 MAX_SENTENCES = 2
 # A sentence ends at . ! ? … and the markers after it, before a space and a capital, a digit or
@@ -72,7 +73,7 @@ def verified(
         yield from splitter.flush()
 
     for sentence in stream():
-        verdict = checks.run(reattribute(sentence, ctx, passages), ctx)
+        verdict = checks.run(reattribute(cite_unmarked(sentence, ctx, passages), ctx, passages), ctx)
         if verdict.action == "reject":
             yield Checked(verdict)
             if verdict.check in ("refusal", "leak"):
@@ -125,6 +126,38 @@ def _support_in(
         if checks.run(sentence, alone, SUPPORT_CHECKS).action != "reject":
             return span, quote
     return None
+
+
+def cite_unmarked(sentence: str, ctx: checks.Context, passages: tuple[Passage, ...]) -> str:
+    """A sentence written without a marker, cited to the first passage (best first) with a
+    sentence that holds all of its names, dates and numbers, when it has any: small models drop
+    the marker from a sentence they took from the passage ("Taking part in the SCO meeting
+    highlighted Kazakhstan's role as an active participant …"). A sentence with nothing to
+    check against a passage stays unmarked, and the ``markers`` check rejects it.
+
+    >>> ctx = checks.Context("en", {1: "„ЦА – Русия“ на 9 октомври в Душанбе."}, "When?")
+    >>> p = Passage(1, "c", "a", 1, 0, 38, ctx.passages[1], 1.0)
+    >>> cite_unmarked("It was held on 9 October in Dushanbe.", ctx, (p,))
+    'It was held on 9 October in Dushanbe [1].'
+    >>> cite_unmarked("It was held on 8 October in Dushanbe.", ctx, (p,))
+    'It was held on 8 October in Dushanbe.'
+    >>> cite_unmarked("It was a success.", ctx, (p,))
+    'It was a success.'
+    """
+    plain = sentence.strip()
+    if citations.parse_markers(plain) or not _checkable(plain):
+        return sentence
+    end = len(plain.rstrip(".!?…"))
+    for p in passages:
+        cited = f"{plain[:end]} [{p.n}]{plain[end:]}"
+        if _support_in(cited, p.n, p, ctx) is not None:
+            return cited
+    return sentence
+
+
+def _checkable(sentence: str) -> bool:
+    """Whether a sentence names something a passage can be checked for: a name, date or number."""
+    return bool(numbers_in(sentence) or dates.months_in(sentence) or facts.names(sentence))
 
 
 def reattribute(sentence: str, ctx: checks.Context, passages: tuple[Passage, ...]) -> str:

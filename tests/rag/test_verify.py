@@ -13,7 +13,7 @@ from core.articles import default_article
 from core.types import Passage
 from index.chunking import chunk_article
 from rag import checks
-from rag.verify import MAX_SENTENCES, Sentences, reattribute, supporting, verified
+from rag.verify import MAX_SENTENCES, Sentences, cite_unmarked, reattribute, supporting, verified
 
 ARTICLE = default_article()
 TEXT = ARTICLE.text
@@ -113,6 +113,24 @@ def test_a_misnumbered_marker_moves_to_the_one_passage_that_supports_it() -> Non
     assert reattribute("The article was written by Yuliya Polonskaya [1].", CTX, PASSAGES) == (
         "The article was written by Yuliya Polonskaya [2]."
     )
+
+
+def test_a_sentence_without_a_marker_is_cited_to_the_passage_that_holds_its_facts() -> None:
+    assert cite_unmarked("The article was written by Yuliya Polonskaya.", CTX, PASSAGES) == (
+        "The article was written by Yuliya Polonskaya [2]."
+    )
+    shown = list(verified(["The CA–Russia summit was held on 9 October in Dushanbe."], CTX, PASSAGES,
+                          {ARTICLE.id: TEXT}))  # fmt: skip
+    assert [c.verdict.text for c in shown if c.shown] == [
+        "The CA–Russia summit was held on 9 October in Dushanbe [1]."
+    ]
+    assert "9 октомври в Душанбе" in shown[0].citations[0].quote
+
+
+def test_a_sentence_without_a_marker_or_support_is_not_shown() -> None:
+    for sentence in ("It was held in London.", "It was a great success for everyone."):
+        assert cite_unmarked(sentence, CTX, PASSAGES) == sentence  # nothing to cite it to, or to check
+        assert not any(c.shown for c in verified([sentence], CTX, PASSAGES, {ARTICLE.id: TEXT}))
 
 
 def test_a_marker_for_no_passage_supports_nothing() -> None:
