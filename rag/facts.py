@@ -98,13 +98,22 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
 ]
 
 _PLACE = re.compile(r"\b(?:в|във|до)\s+((?:[А-ЯЁ][\w-]*)(?:\s+[А-ЯЁ][\w-]*)*)")
-_SORTS = [  # the sort of place a question asks for, when it asks for one ("heads of state" does not)
+_SORTS = [  # the sort of place (or organisation) a question asks for, if any ("heads of state": none)
     (
         "city",
         re.compile(
             r"\b(?:which|what|in which|in what)\s+(?:cit(?:y|ies)|town|capitals?)\b"
             r"|\b(?:кой|в кой|кои|в кои)\s+град\w*|\b(?:коя|в коя|кои)\s+столиц\w*"
             r"|\b(?:какой|в каком|какие|в каких)\s+город\w*|\b(?:какая|в какой|какие)\s+столиц\w*",
+            re.I,
+        ),
+    ),
+    (
+        "organisation",
+        re.compile(
+            r"\b(?:which|what)\s+(?:news\s+)?(?:organi[sz]ation|agenc(?:y|ies)|alliance|bloc)\w*"
+            r"|\b(?:коя|кои)\s+(?:(?:новинарска|информационна)\s+)?(?:организаци|агенци)\w*"
+            r"|\b(?:какая|какие|какое|какой)\s+(?:(?:информационное|новостное)\s+)?(?:организаци|агентств)\w*",
             re.I,
         ),
     ),
@@ -275,18 +284,26 @@ def best(
     of = kind(question) if of is None else of
     asked = [_keys(w) for w in _asked_words(question) if w.lower() not in common]
     found = spans(sentence, of)
-    wanted = next((sort for sort, pattern in _SORTS if pattern.search(question)), "")
+    wanted, sort_words = "", frozenset[str]()
+    for sort, pattern in _SORTS:
+        if m := pattern.search(question):
+            wanted, sort_words = sort, frozenset(w.lower() for w in re.findall(r"\w+", m.group(0)))
+            break
     if wanted and of in ("where", "which"):  # "In which city ...?" is not answered with a country
         found = [f for f in found if sort_of(f.text) in ("", wanted)]
+        if of == "which" and any(sort_of(f.text) == wanted for f in found):  # "which agency": one
+            found = [f for f in found if sort_of(f.text) == wanted]
     if of == "when" and not asks_published(question):  # the dateline dates the article, no event
         found = [f for f in found if not DATELINE.fullmatch(sentence[: f.end])]
-    if of in NAMED:  # the name asked for is not one the question already says
-        found = [f for f in found if not any(_keys(w) & key for w in f.text.split() for key in asked)]
+    if of in NAMED:  # the name asked for is not one the question already says ("organisation"
+        # of "Which organisation's summit?" asks for one; it names none)
+        said = [_keys(w) for w in _asked_words(question) if w.lower() not in common | sort_words]
+        found = [f for f in found if not any(_keys(w) & key for w in f.text.split() for key in said)]
     if not found:
         return None
 
     def around(i: int) -> tuple[set[str], set[str], int]:
-        """A span's words before and after it, and the byline bonus."""
+        """A span's words before and after it, and its bonus (a byline or dateline, the sort asked for)."""
         fact = found[i]
         before = sentence[(found[i - 1].end if i else 0) : fact.start]
         if of in NAMED:  # a name's words are those of its own clause ("министър-председателя на Хърватия")
@@ -296,21 +313,25 @@ def best(
         if of in NAMED:
             tail = re.split(r"\sи\s", tail, maxsplit=1)[0]
         after = " ".join(re.findall(r"\w+", tail)[:2])
-        byline = 2 if of == "who" and _AUTHOR.search(question) and _BYLINE.match(before) else 0
+        bonus = 2 if of == "who" and _AUTHOR.search(question) and _BYLINE.match(before) else 0
         if of == "when" and asks_published(question) and DATELINE.fullmatch(before + fact.text):
-            byline = 2  # the dateline dates the article itself
+            bonus = 2  # the dateline dates the article itself
         if len(found) == 1 and of in STATED:  # the sentence's only date (place, number) is its event's
             before = f"{sentence[: fact.start]} {sentence[fact.end :]}"
-        return _keys(before), _keys(after), byline
+        if wanted == "organisation" and sort_of(fact.text) == wanted and of in NAMED:  # it was asked for
+            bonus += 1
+            if len(found) == 1:
+                before = f"{sentence[: fact.start]} {sentence[fact.end :]}"
+        return _keys(before), _keys(after), bonus
 
     near = [around(i) for i in range(len(found))]
     # a word of the question near every span ("Central Asia" by each summit) tells them no apart
     everywhere = [len(found) > 1 and all(w & (b | a) for b, a, _ in near) for w in asked]
 
     def score(i: int, telling: bool = False) -> int:
-        before, after, byline = near[i]
+        before, after, bonus = near[i]
         counted = [w for w, common in zip(asked, everywhere, strict=True) if not (telling and common)]
-        return sum(bool(w & before) for w in counted) + 2 * sum(bool(w & after) for w in counted) + byline
+        return sum(bool(w & before) for w in counted) + 2 * sum(bool(w & after) for w in counted) + bonus
 
     i = max(range(len(found)), key=lambda i: (score(i, telling=True), score(i), -i))
     return found[i], score(i)
@@ -402,7 +423,7 @@ def _place_keys() -> dict[str, tuple[str, list[set[str]]]]:
     out = {}
     for place in glossary("en"):
         sort = sort_of(place)
-        if sort:
+        if sort and sort != "organisation":  # places only: an organisation is no "elsewhere"
             out[place] = (sort, [_keys(w) for w in re.findall(r"\w+", place) if len(w) > 2 or w.isupper()])
     return out
 

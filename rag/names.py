@@ -124,7 +124,7 @@ def people() -> frozenset[str]:
 
 def sort_of(text: str) -> str:
     """What sort of place the glossary says a name is: ``"city"``, ``"country"``, ``"building"``,
-    ``"region"``, or ``""`` (not a place the glossary knows).
+    ``"region"``, or ``""`` (not a place the glossary knows); or ``"organisation"`` ("ШОС").
 
     >>> sort_of("Душанбе"), sort_of("Белия дом"), sort_of("Аваза")
     ('city', 'building', '')

@@ -162,6 +162,23 @@ def test_a_word_every_candidate_holds_tells_them_no_apart() -> None:
     assert facts.find(trip, JAPAN, common=common) is None  # ... and near every other visit too
 
 
+@pytest.mark.parametrize(
+    ("question", "en"),
+    [
+        ("Which organisation's summit did Tokayev attend in China?", "Shanghai Cooperation Organisation"),
+        ("Заседанието на коя организация посети Токаев в Китай?", "Shanghai Cooperation Organisation"),
+        ("Какое агентство подготовило этот обзор?", "Kazinform"),
+    ],
+)  # fmt: skip
+def test_an_organisation_asked_for_is_an_organisation(question: str, en: str) -> None:
+    # "organisation" asks for one and names none; Kazakhstan and China are no organisations
+    sentence = (
+        sentence_with("Шанхайската организация") if "Kazinform" not in en else sentence_with("на Kazinform")
+    )
+    fact = facts.find(question, sentence)
+    assert fact is not None and facts.say(fact, "en") == en
+
+
 def test_a_place_travelled_to_is_a_place() -> None:  # "пътуването до Санкт Петербург"
     petersburg = sentence_with("пътуването до Санкт Петербург")
     fact = facts.find("Where was the meeting of the Supreme Eurasian Economic Council?", petersburg)
