@@ -145,9 +145,13 @@ def _sidecar(path: Path) -> dict[str, Any]:
     return {}
 
 
+DATELINE = re.compile(r"\s*date\s+(\d{4}-\d{2}-\d{2})\b", re.I)
+"""The dateline an article's text may open with ("date 2025-12-25"): its publication date."""
+
+
 def _metadata_from_text(text: str) -> dict[str, Any]:
     meta: dict[str, Any] = {}
-    if m := re.match(r"\s*date\s+(\d{4}-\d{2}-\d{2})", text):
+    if m := DATELINE.match(text):
         meta["date"] = m.group(1)
     if m := re.search(r"^(?:автор|author|автор статьи):\s*(.+)$", text, re.M | re.I):
         meta["author"] = m.group(1).strip()

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from core.articles import DATELINE
 from core.types import Passage
 from rag.bm25 import terms
 
@@ -33,14 +34,18 @@ class Span:
 
 
 def sentences(text: str) -> list[Span]:
-    """Split text into sentence spans (offsets into ``text``), whitespace trimmed.
+    """Split text into sentence spans (offsets into ``text``), whitespace trimmed; an opening
+    dateline is a sentence of its own (it dates the article, not its first sentence's news).
 
     >>> [text[s.start:s.end] for text in ["Един. Два три. 2025 г. в Астана."] for s in sentences(text)]
     ['Един.', 'Два три.', '2025 г. в Астана.']
+    >>> [text[s.start:s.end] for text in [" date 2025-12-25 Тази година."] for s in sentences(text)]
+    ['date 2025-12-25', 'Тази година.']
     """
     spans: list[Span] = []
     pos = 0
-    for cut in [*(m.start() for m in _SENTENCE_END.finditer(text)), len(text)]:
+    head = [m.end()] if (m := DATELINE.match(text)) else []
+    for cut in sorted({*head, *(m.start() for m in _SENTENCE_END.finditer(text)), len(text)}):
         piece = text[pos:cut]
         if piece.strip():
             lead = len(piece) - len(piece.lstrip())

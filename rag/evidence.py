@@ -53,10 +53,16 @@ def gather(
     ``asked_now`` the reader's latest words, which say what kind of fact is wanted ("And where?").
     """
     tuning = tuning or Tuning()
-    ranked = [p for p in ranker.rank(question, passages) if not injection.instruction_like(p.text)]
+    published = facts.asks_published(question)
+    ranked = [
+        p
+        for p in ranker.rank(question, passages)
+        if not injection.instruction_like(p.text)
+        and (published or not facts.DATELINE.fullmatch(p.text))  # the dateline answers only that
+    ]
     asked = facts.kind(asked_now if asked_now is not None else question)
     common = facts.common_words(question, [p.text for p in ranked[: tuning.typed_among]])
-    dateline = [p for p in ranked if facts.DATELINE.match(p.text)] if facts.asks_published(question) else []
+    dateline = [p for p in ranked if facts.DATELINE.fullmatch(p.text)] if published else []
     if dateline:  # "When was the article published?": its dateline, wherever the ranker put it
         ranked.remove(dateline[0])
         ranked.insert(0, dateline[0])

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from core.articles import DATELINE
 from rag import dates, numbers
 from rag.bm25 import terms
 from rag.names import (
@@ -246,8 +247,6 @@ _PUBLISHED = re.compile(  # "When was the article published?": its dateline, not
     re.I,
 )
 _DATE_WORD = re.compile(r"\b(?:date|dated|дата|датата|числа)\b", re.I)
-DATELINE = re.compile(r"\s*date\s+(\d{4}-\d{2}-\d{2})\b", re.I)
-"""The article's dateline, where its text opens with one ("date 2025-12-25")."""
 _SAYS = re.compile(
     r"\s*(?:счита|смята|казва|каза|отбелязва|отбеляза|подчертава|подчерта|заяви|според)\b", re.I
 )
