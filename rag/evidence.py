@@ -68,19 +68,33 @@ def gather(
         ranked.insert(0, dateline[0])
         asked = "when"
     elif asked:  # the sentence whose fact sits among the question's words beats a slightly closer one
-        typed = [(p, facts.best(question, p.text, asked, common)) for p in ranked[: tuning.typed_among]]
-        near = [
-            (p, not facts.elsewhere(question, p.text), f[1], -facts.strangers(question, p.text))
-            for p, f in typed
-            if f is not None
-            and facts.trusted(f)
-            and p.score >= max(ranked[0].score - tuning.typed_within, tuning.min_score)  # never one too weak
-        ]
+        latest = asked_now if asked_now not in (None, question) else None  # a follow-up's own words
+        near = []
+        for p in ranked[: tuning.typed_among]:
+            f = facts.best(question, p.text, asked, common)
+            if f is None or not facts.trusted(f) or p.score < tuning.min_score:  # never one too weak
+                continue
+            now = facts.best(latest, p.text, asked, common) if latest else None
+            said_now = now[1] if now is not None and facts.trusted(now) else 0
+            # "And how many discussion platforms?" after "How many people came to the forum?":
+            # the question joined to the one before reads closest to the earlier fact; the
+            # reader's latest words name the one asked for now, however far down it is, in the
+            # passage the conversation is about (the forum's, not another crowd's)
+            if p.score >= ranked[0].score - tuning.typed_within or (said_now and p.n == ranked[0].n):
+                near.append(
+                    (
+                        p,
+                        not facts.elsewhere(question, p.text),
+                        said_now,
+                        f[1],
+                        -facts.strangers(question, p.text),
+                    )
+                )
         if near:
             # a sentence about the place asked about first (a date next to "Japan" does not answer
-            # "China?"), then the fact among the question's words, then the sentence naming fewer
-            # other places, then the closer sentence
-            chosen = max(near, key=lambda item: (item[1], item[2], item[3], item[0].score))[0]
+            # "China?"), then the fact among the reader's latest words, then among the question's,
+            # then the sentence naming fewer other places, then the closer sentence
+            chosen = max(near, key=lambda item: (item[1], item[2], item[3], item[4], item[0].score))[0]
             ranked.remove(chosen)
             ranked.insert(0, chosen)
     if not ranked:

@@ -154,6 +154,21 @@ def test_follow_up_is_made_standalone(pipeline) -> None:
     assert any("Душанбе" in p.text for p in answer.passages)
 
 
+def test_a_follow_up_counts_what_its_own_words_name(pipeline) -> None:
+    # joined to "How many people …? About 600.", the question reads closest to the 600 sentence;
+    # the reader's latest words ask for the platforms, a sentence further down the same passage
+    history = [
+        Turn("user", "How many people did the Astana International Forum bring together?"),
+        Turn("assistant", "About 600 [1]."),
+    ]
+    answer = pipeline.ask("And how many discussion platforms did it have?", history, backend="extractive")
+    assert answer.answer == "More than 25 [1]."
+    ru = [Turn("user", "Когда прошёл Astana International Forum?"), Turn("assistant", "В конце мая [1].")]
+    assert (
+        pipeline.ask("А сколько участников он собрал?", ru, backend="extractive").answer == "Около 600 [1]."
+    )
+
+
 def test_a_follow_up_asks_for_its_own_kind_of_fact(pipeline) -> None:
     history = [Turn("user", WHEN), Turn("assistant", "9 October [1].")]
     answer = pipeline.ask("And where was it held?", history, backend="extractive")
