@@ -281,7 +281,8 @@ def best(
     it shares: an event is named before its date, a count before or after its noun. The
     question's ``common`` words (see ``common_words``) count for nothing."""
     of = kind(question) if of is None else of
-    asked = [_keys(w) for w in _asked_words(question) if w.lower() not in common]
+    words = [w for w in _asked_words(question) if w.lower() not in common]
+    asked = [_keys(w) for w in words]
     found = spans(sentence, of)
     wanted, sort_words = "", frozenset[str]()
     for sort, pattern in _SORTS:
@@ -296,7 +297,7 @@ def best(
         found = [f for f in found if not DATELINE.fullmatch(sentence[: f.end])]
     if of in NAMED:  # the name asked for is not one the question already says ("organisation"
         # of "Which organisation's summit?" asks for one; it names none)
-        said = [_keys(w) for w in _asked_words(question) if w.lower() not in common | sort_words]
+        said = [key for w, key in zip(words, asked, strict=True) if w.lower() not in sort_words]
         found = [f for f in found if not any(_keys(w) & key for w in f.text.split() for key in said)]
     if not found:
         return None
@@ -362,10 +363,10 @@ def _asked_words(question: str) -> list[str]:
 
 
 def common_words(question: str, texts: Sequence[str]) -> frozenset[str]:
-    """The question's words (lower case) that every one of three or more retrieved passages
-    holds: the article's protagonist ("Tokayev") is near every date and place, so finding him
-    near one tells nothing ("Where did Tokayev travel for the closing event?" is not answered
-    with the first visit that names him).
+    """The question's words (lower case) that every one of three or more candidate texts (the
+    evidence stage's best-ranked sentences) holds: the article's protagonist ("Tokayev") is near
+    every date and place, so finding him near one tells nothing ("Where did Tokayev travel for
+    the closing event?" is not answered with the first visit that names him).
 
     >>> sorted(common_words("Where did Tokayev go?", ["Токаев в Китай.", "Токаев в Япония.", "Токаев."]))
     ['tokayev']
