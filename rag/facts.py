@@ -293,7 +293,8 @@ def best(
         found = [f for f in found if sort_of(f.text) in ("", wanted)]
         if of == "which" and any(sort_of(f.text) == wanted for f in found):  # "which agency": one
             found = [f for f in found if sort_of(f.text) == wanted]
-    if of == "when" and not asks_published(question):  # the dateline dates the article, no event
+    published = of == "when" and asks_published(question)
+    if of == "when" and not published:  # the dateline dates the article, no event
         found = [f for f in found if not DATELINE.fullmatch(sentence[: f.end])]
     if of in NAMED:  # the name asked for is not one the question already says ("organisation"
         # of "Which organisation's summit?" asks for one; it names none)
@@ -314,7 +315,7 @@ def best(
             tail = re.split(r"\sи\s", tail, maxsplit=1)[0]
         after = " ".join(re.findall(r"\w+", tail)[:2])
         bonus = 2 if of == "who" and _AUTHOR.search(question) and _BYLINE.match(before) else 0
-        if of == "when" and asks_published(question) and DATELINE.fullmatch(before + fact.text):
+        if published and DATELINE.fullmatch(before + fact.text):
             bonus = 2  # the dateline dates the article itself
         if len(found) == 1 and of in STATED:  # the sentence's only date (place, number) is its event's
             before = f"{sentence[: fact.start]} {sentence[fact.end :]}"
