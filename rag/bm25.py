@@ -193,15 +193,19 @@ class BM25:
         lo, hi = self._rows.get(article_id, (0, 0))
         return self.chunks[lo:hi]
 
-    def search(self, query: str, n: int, article_id: str | None = None) -> list[tuple[Chunk, float]]:
-        """Top ``n`` chunks for ``query`` with positive scores, optionally within one article."""
+    def search(
+        self, query: str, n: int, article_id: str | None = None, also: Sequence[str] = ()
+    ) -> list[tuple[Chunk, float]]:
+        """Top ``n`` chunks for ``query`` with positive scores, optionally within one article;
+        ``also``: the article's own words for some of the query's (every one of their terms counts)."""
         lo, hi = (0, len(self.chunks))
         if article_id is not None:
             if article_id not in self._rows:
                 return []
             lo, hi = self._rows[article_id]
         names_only = bool(self.chunks) and script(query) != script(self.chunks[lo].text)
-        ids = sorted({self._vocab[t] for t in terms(query, names_only) if t in self._vocab})
+        wanted = [*terms(query, names_only), *terms(" ".join(also))]
+        ids = sorted({self._vocab[t] for t in wanted if t in self._vocab})
         if not ids or not self.chunks:
             return []
         scores = self._matrix[:, ids]

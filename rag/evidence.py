@@ -36,8 +36,9 @@ class Evidence:
 
     @property
     def score(self) -> float:
-        """How well the best sentence matches the question (0 without one)."""
-        return self.ranked[0].score if self.ranked else 0.0
+        """How well the article's closest sentence matches the question (0 without one): the
+        sentence chosen for its fact may read a little less close than that one."""
+        return max((p.score for p in self.ranked), default=0.0)
 
 
 def gather(
@@ -61,7 +62,9 @@ def gather(
         and (published or not facts.DATELINE.fullmatch(p.text))  # the dateline answers only that
     ]
     asked = facts.kind(asked_now if asked_now is not None else question)
-    common = facts.common_words(question, [p.text for p in ranked[: tuning.typed_among]])
+    candidates = [p.text for p in ranked[: tuning.typed_among]]
+    common = facts.common_words(question, candidates)
+    frequent = facts.frequent_words(question, candidates)
     dateline = [p for p in ranked if facts.DATELINE.fullmatch(p.text)] if published else []
     if dateline:  # "When was the article published?": its dateline, wherever the ranker put it
         ranked.remove(dateline[0])
@@ -71,10 +74,10 @@ def gather(
         latest = asked_now if asked_now not in (None, question) else None  # a follow-up's own words
         near = []
         for p in ranked[: tuning.typed_among]:
-            f = facts.best(question, p.text, asked, common)
-            if f is None or not facts.trusted(f) or p.score < tuning.min_score:  # never one too weak
+            f = facts.best(question, p.text, asked, common, frequent)
+            if f is None or not facts.trusted(f):
                 continue
-            now = facts.best(latest, p.text, asked, common) if latest else None
+            now = facts.best(latest, p.text, asked, common, frequent) if latest else None
             said_now = now[1] if now is not None and facts.trusted(now) else 0
             # "And how many discussion platforms?" after "How many people came to the forum?":
             # the question joined to the one before reads closest to the earlier fact; the
@@ -104,5 +107,5 @@ def gather(
     by_n = {p.n: p for p in passages}
     renumbered = tuple(replace(by_n[old], n=number[old]) for old in order)
     picks = tuple(replace(p, n=number[p.n]) for p in ranked)
-    fact = facts.find(question, picks[0].text, asked, common) if asked else None
+    fact = facts.find(question, picks[0].text, asked, common, frequent) if asked else None
     return Evidence(renumbered, picks, fact, asked, dated=bool(dateline) and fact is not None)

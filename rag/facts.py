@@ -42,6 +42,7 @@ __all__ = [
     "common_words",
     "elsewhere",
     "find",
+    "frequent_words",
     "glossary",
     "kind",
     "name",
@@ -81,7 +82,8 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
     (  # after "where": "кой град" is a place, "коя дата" a date
         "who",
         re.compile(
-            r"\b(who|whom|which (?:leader|president|king|official|political scientist|expert|prime minister)"
+            r"\b(who|whom"
+            r"|which (?:\w+ )?(?:leader|president|king|official|political scientist|expert|prime minister)"
             r"|кой е|кой беше|кой (?:написа|смята|каза|казва|заяви|политолог|експерт|лидер|президент)|кого"
             r"|кто|кем|кому|какой (?:политолог|эксперт|лидер|президент))\b",
             re.I,
@@ -258,11 +260,15 @@ NAMED = frozenset({"who", "which"})
 
 
 def find(
-    question: str, sentence: str, of: Kind | None = None, common: frozenset[str] = frozenset()
+    question: str,
+    sentence: str,
+    of: Kind | None = None,
+    common: frozenset[str] = frozenset(),
+    frequent: frozenset[str] = frozenset(),
 ) -> Fact | None:
     """The span of ``sentence`` that answers ``question`` (see ``best``); a name only when its
     neighbourhood scores two or more (a sentence names many people: one shared word is chance)."""
-    found = best(question, sentence, of, common)
+    found = best(question, sentence, of, common, frequent)
     return found[0] if found is not None and trusted(found) else None
 
 
@@ -274,15 +280,21 @@ def trusted(found: tuple[Fact, int]) -> bool:
 
 
 def best(
-    question: str, sentence: str, of: Kind | None = None, common: frozenset[str] = frozenset()
+    question: str,
+    sentence: str,
+    of: Kind | None = None,
+    common: frozenset[str] = frozenset(),
+    frequent: frozenset[str] = frozenset(),
 ) -> tuple[Fact, int] | None:
     """The span of the kind asked for whose neighbourhood (the words since the previous
     candidate, and the two words after it) shares most words with the question, and how many
     it shares: an event is named before its date, a count before or after its noun. The
-    question's ``common`` words (see ``common_words``) count for nothing."""
+    question's ``common`` words (see ``common_words``) count for nothing; a place it names counts
+    twice near a name, unless it is one of its ``frequent`` words (see ``frequent_words``)."""
     of = kind(question) if of is None else of
-    words = [w for w in _asked_words(question) if w.lower() not in common]
+    words = _asked_words(question)
     asked = [_keys(w) for w in words]
+    held = [w.lower() in common for w in words]
     found = spans(sentence, of)
     wanted, sort_words = "", frozenset[str]()
     for sort, pattern in _SORTS:
@@ -303,8 +315,9 @@ def best(
     if not found:
         return None
 
-    def around(i: int) -> tuple[set[str], set[str], int]:
-        """A span's words before and after it, and its bonus (a byline or dateline, the sort asked for)."""
+    def around(i: int) -> tuple[set[str], set[str], int, set[str]]:
+        """A span's words before and after it, its bonus (a byline or dateline, the sort asked
+        for), and the three words just before it (a person's "… на Хърватия")."""
         fact = found[i]
         before = sentence[(found[i - 1].end if i else 0) : fact.start]
         if of in NAMED:  # a name's words are those of its own clause ("министър-председателя на Хърватия")
@@ -323,18 +336,37 @@ def best(
             bonus += 1
             if len(found) == 1:
                 before = f"{sentence[: fact.start]} {sentence[fact.end :]}"
-        return _keys(before), _keys(after), bonus
+        close = " ".join(re.findall(r"\w+", sentence[: fact.start])[-3:])
+        return _keys(before), _keys(after), bonus, _keys(close)
 
     near = [around(i) for i in range(len(found))]
     # a word of the question near every span ("Central Asia" by each summit) tells them no apart
-    everywhere = [len(found) > 1 and all(w & (b | a) for b, a, _ in near) for w in asked]
+    everywhere = [len(found) > 1 and all(w & (b | a) for b, a, _, _ in near) for w in asked]
+    named = [w[:1].isupper() and of in ("when", "where") for w in words]  # a count's noun is its key
+    # the country asked about, just before a person's name, pins them ("министър-председателя на
+    # Хърватия Андрей Пленкович" for "Which Croatian leader …?"): it counts twice there, unless
+    # most candidate sentences name it ("Kazakhstan")
+    pins = [of in NAMED and bool(_places(w)) and w.lower() not in frequent for w in words]
 
-    def score(i: int, telling: bool = False) -> int:
-        before, after, bonus = near[i]
-        counted = [w for w, common in zip(asked, everywhere, strict=True) if not (telling and common)]
-        return sum(bool(w & before) for w in counted) + 2 * sum(bool(w & after) for w in counted) + bonus
+    def score(i: int, telling: bool = False, names_only: bool = False) -> int:
+        """Shared words near span i (a word after it counts twice); the common words count only
+        among the names, which tell the spans of one sentence apart (not one sentence from another)."""
+        before, after, bonus, close = near[i]
+        counted = [
+            (w, pin)
+            for w, pin, every, common, is_name in zip(asked, pins, everywhere, held, named, strict=True)
+            if not (telling and every) and (is_name if names_only else not common)
+        ]
+        shared = sum(bool(w & before) + 2 * bool(w & after) + (pin and bool(w & close)) for w, pin in counted)
+        return shared + (0 if names_only else bonus)
 
-    i = max(range(len(found)), key=lambda i: (score(i, telling=True), score(i), -i))
+    # a name of the question ("САЩ" of "„ЦА – САЩ“") near one date or place of a list of events
+    # ("„ЦА – Китай“ … в Астана, „ЦА – САЩ“ … във Вашингтон") picks it, however many plain words
+    # ("summit") sit by another; a number is told by its noun ("82 countries") instead
+    i = max(
+        range(len(found)),
+        key=lambda i: (score(i, telling=True, names_only=True), score(i, telling=True), score(i), -i),
+    )
     return found[i], score(i)
 
 
@@ -376,8 +408,25 @@ def common_words(question: str, texts: Sequence[str]) -> frozenset[str]:
     """
     if len(texts) < 3:
         return frozenset()
+    return frequent_words(question, texts, share=1.0)
+
+
+def frequent_words(question: str, texts: Sequence[str], share: float = 0.5) -> frozenset[str]:
+    """The question's words (lower case) that at least ``share`` of two or more candidate texts
+    hold ("Kazakhstan", in an article about it): near a name they pin no one.
+
+    >>> sorted(frequent_words("Which Rwandan president visited Kazakhstan?",
+    ...     ["Казахстан прие.", "Президентът на Руанда Пол Кагаме.", "В Казахстан пристигна."]))
+    ['kazakhstan']
+    """
+    if len(texts) < 2:
+        return frozenset()
     held = [_keys(t) for t in texts]
-    return frozenset(w.lower() for w in _asked_words(question) if all(_keys(w) & keys for keys in held))
+    return frozenset(
+        w.lower()
+        for w in _asked_words(question)
+        if sum(bool(_keys(w) & keys) for keys in held) >= share * len(held)
+    )
 
 
 def elsewhere(question: str, sentence: str) -> bool:
@@ -430,13 +479,14 @@ def _place_keys() -> dict[str, tuple[str, list[set[str]]]]:
 
 
 def _keys(text: str) -> set[str]:
-    """Words of ``text`` as cross-alphabet keys (BM25 terms and consonant skeletons); an
-    abbreviation also stands for its words ("ЦА" for "Централна Азия")."""
+    """Words of ``text`` as cross-alphabet keys (BM25 terms, consonant skeletons and months in any
+    language); an abbreviation also stands for its words ("ЦА" for "Централна Азия")."""
     words = [w for w in re.findall(r"\w+", text) if len(w) > 2 or w.isupper()]
     words += [full for w in words if w in expansions() for full in re.findall(r"\w+", expansions()[w])]
     words += [bg for w in words for bg in article_words(w)]
     keys = {"k:" + skeleton(w) for w in words if len(skeleton(w)) >= 3} | {"w:" + w.lower() for w in words}
-    return set(terms(" ".join(words))) | keys
+    months = {f"m:{m}" for m in dates.months_in(text)}  # "August" is "август"
+    return set(terms(" ".join(words))) | keys | months
 
 
 def say(fact: Fact | None, language: str) -> str:

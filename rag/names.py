@@ -23,13 +23,17 @@ def _exonyms() -> dict[str, dict[str, str]]:
 
 @cache
 def native() -> dict[str, tuple[str, ...]]:
-    """Reader-language word -> the article's words for it (the glossary read backwards)."""
+    """Reader-language word -> the article's words for it (the glossary read backwards, and its
+    ``[also]`` table of other forms, whose short abbreviations match only in capitals: "US", not
+    "us")."""
     out: dict[str, list[str]] = {}
-    for table in (_exonyms()[language] for language in _LANGUAGES):
+    tables = [(False, _exonyms()[language]) for language in _LANGUAGES] + [(True, _exonyms().get("also", {}))]
+    for exact, table in tables:
         for bg, said in table.items():
             for word in re.findall(r"\w+", said):
                 if word[0].isupper() and (len(word) > 2 or word.isupper()):
-                    out.setdefault(word.lower(), []).extend(re.findall(r"\w+", bg))
+                    key = word if exact and word.isupper() and len(word) <= 3 else word.lower()
+                    out.setdefault(key, []).extend(re.findall(r"\w+", bg))
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -42,6 +46,8 @@ def article_words(word: str) -> tuple[str, ...]:
     (('Япония',), ('Хърватия',), ('император',))
     """
     lower = word.lower()
+    if word in native():
+        return native()[word]
     if lower in native():
         return native()[lower]
     stem = next((s for s in _stems() if lower.startswith(s)), "")
@@ -136,6 +142,22 @@ def sort_of(text: str) -> str:
 def expansions() -> dict[str, str]:
     """The article's abbreviations -> the words they stand for ("ЦА" -> "Централна Азия")."""
     return dict(_exonyms().get("abbreviations", {}))
+
+
+def article_forms(text: str) -> list[str]:
+    """The article's words for those words of ``text`` the glossary knows (names, news words,
+    abbreviations, spelled out): what a keyword search over the article looks for besides them.
+
+    >>> article_forms("When was the CA–US summit?")
+    ['ЦА', 'Централна', 'Азия', 'САЩ']
+    """
+    out: list[str] = []
+    for word in re.findall(r"\w+", text):
+        for form in (word, *article_words(word)):
+            if form != word:
+                out.append(form)
+            out.extend(expansions().get(form, "").split())
+    return out
 
 
 def glossary(language: str) -> dict[str, str]:

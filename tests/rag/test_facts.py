@@ -7,6 +7,7 @@ import pytest
 from core.articles import default_article
 from rag import facts, language, numbers
 from rag.citations import sentences
+from rag.names import article_forms, article_words
 
 TEXT = default_article().text
 SENTENCES = [TEXT[s.start : s.end] for s in sentences(TEXT)]
@@ -262,3 +263,77 @@ def test_skeletons_match_a_name_across_alphabets() -> None:
 
 def test_names_skip_common_sentence_starts() -> None:
     assert facts.names("The summit was in Dushanbe with Tokayev.") == ["Dushanbe", "Tokayev"]
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("Where was the CA–US summit?", "Washington"),
+        ("Къде се проведе срещата на върха „ЦА – САЩ“?", "Вашингтон"),
+        ("When was the second CA–China summit?", "17 June 2025"),
+        ("Когда прошёл саммит «ЦА – Япония»?", "19–20 декабря"),
+    ],
+)
+def test_a_name_of_the_question_picks_its_event_out_of_a_list(question: str, said: str) -> None:
+    # "среща на върха" sits by every summit of the list; "САЩ" ("US") and "Китай" by one each
+    lang = language.detect(question)
+    fact = facts.find(question, SUMMITS)
+    assert fact is not None and facts.say(fact, lang) == said
+
+
+def test_common_words_still_tell_the_spans_of_one_sentence_apart() -> None:
+    # "САЩ" is in every candidate sentence, so it picks no sentence; within the list it still
+    # points at Washington, not at the summit first named
+    question = "Къде се проведе срещата на върха „ЦА – САЩ“?"
+    fact = facts.find(question, SUMMITS, common=frozenset({"сащ"}))
+    assert fact is not None and fact.text == "Вашингтон"
+
+
+def test_a_number_is_told_by_its_noun_not_by_the_name_before_it() -> None:
+    # the evidence stage finds "Astana" and "Finance" in every candidate sentence: common words
+    question = "From how many countries did delegates come to Astana Finance Days?"
+    fact = facts.find(question, DELEGATES, common=frozenset({"astana", "finance"}))
+    assert fact is not None and numbers.number_value(fact.text) == 82
+
+
+def test_a_month_asked_in_any_language_is_the_articles_month() -> None:
+    avaza = sentence_with("През август в Аваза")
+    common = frozenset({"central", "asia", "meet"})  # near every candidate: they count for nothing
+    fact = facts.find("Where did the leaders of Central Asia meet in August?", avaza, common=common)
+    assert fact is not None and facts.say(fact, "en") == "Avaza"
+
+
+@pytest.mark.parametrize(
+    ("question", "en"),
+    [
+        ("Which Croatian leader visited Kazakhstan in late May?", "Andrey Plenkovich"),
+        ("Which German official was received in Kazakhstan?", "Anke Relinger"),
+        ("Кто премьер-министр Хорватии, побывавший в Казахстане?", "Andrey Plenkovich"),
+    ],
+)
+def test_the_country_in_a_persons_own_clause_pins_them(question: str, en: str) -> None:
+    assert facts.kind(question) == "who"  # "Which Croatian leader": a person, however qualified
+    visitors = sentence_with("Андрей Пленкович")
+    frequent = facts.frequent_words(question, [visitors, JAPAN, sentence_with("президентът на Туркменистан")])
+    fact = facts.find(question, visitors, frequent=frequent)
+    assert fact is not None and facts.say(fact, "en") == en
+
+
+def test_a_country_most_candidates_name_pins_no_one() -> None:
+    # "Kazakhstan" is by Tokayev's name and in nearly every sentence: it does not make him
+    # Rwanda's president
+    question = "Кой президент на Руанда посети Казахстан?"
+    tokayev = sentence_with("президентът на Казахстан Касим-Жомарт Токаев потвърди")
+    rwanda = sentence_with("Президентът на Руанда Пол Кагаме")
+    others = [VISITORS, sentence_with("пристигна президентът")]
+    frequent = facts.frequent_words(question, [tokayev, rwanda, *others])
+    assert "казахстан" in frequent and "руанда" not in frequent
+    assert facts.find(question, tokayev, frequent=frequent, common=frozenset({"президент"})) is None
+    fact = facts.find(question, rwanda, frequent=frequent, common=frozenset({"президент"}))
+    assert fact is not None and fact.text == "Пол Кагаме"
+
+
+def test_other_forms_of_a_name_are_read_and_short_ones_only_in_capitals() -> None:
+    assert article_words("US") == article_words("America") == ("САЩ",)
+    assert article_words("us") == ()  # "Tell us when …" names no country
+    assert article_forms("Where was the CA–US summit?") == ["ЦА", "Централна", "Азия", "САЩ"]

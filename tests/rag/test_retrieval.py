@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.types import Chunk
+from rag.names import article_forms
 from rag.retrieval import StageTimes, fuse
 
 KNOWN = [
@@ -21,6 +22,7 @@ KNOWN = [
     ),
     ("en", "Which city hosted Digital Bridge 2025?", "който се проведе в началото на октомври в Астана"),
     ("en", "Which king did Tokayev meet in Amman?", "краля на Йордания Абдала II"),
+    ("en", "When was the CA–US summit held?", "„ЦА – САЩ“ на 7 ноември във Вашингтон"),  # CA, US: ЦА, САЩ
     ("bg", "Кога беше срещата на върха ЦА – Русия?", "на 9 октомври в Душанбе"),
     ("bg", "Кой е авторът на статията?", "автор: Юлия Полонская"),
     ("bg", "Колко участници събра Astana International Forum?", "около шестстотин политици"),
@@ -62,6 +64,15 @@ def test_filter_by_article_and_stage_times(pipeline, article) -> None:
 def test_bm25_matches_names_across_alphabets(pipeline) -> None:
     hits = pipeline.retriever.bm25().search("Dushanbe", 3)
     assert hits and "Душанбе" in hits[0][0].text
+
+
+def test_bm25_also_looks_for_the_articles_own_words_for_the_readers(pipeline) -> None:
+    # "US" and "CA" share no letters with "САЩ" and "ЦА"; the glossary gives the article's words
+    bm25 = pipeline.retriever.bm25()
+    question = "When was the CA–US summit held?"
+    assert bm25.search(question, 5) == []  # no name of it in the article's letters
+    hits = bm25.search(question, 5, also=article_forms(question))
+    assert any("„ЦА – САЩ“ на 7 ноември" in c.text for c, _ in hits)
 
 
 def test_reciprocal_rank_fusion() -> None:
