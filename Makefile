@@ -49,10 +49,10 @@ pytest:
 # higher and not reached with the packaged 1.5B model (README says which).
 eval-gate:
 	$(BIN)/article-qa eval evaluation/data/test.jsonl --backend extractive --out var/eval-extractive --quiet \
-	  --fail-under recall@3=0.90 --fail-under answer_language=0.93 --fail-under answer_accuracy=0.45 \
+	  --fail-under recall@3=0.90 --fail-under answer_language=0.93 --fail-under answer_accuracy=0.50 \
 	  --fail-over false_refusal_rate=0.05 --fail-over retraction_rate=0
 	$(BIN)/article-qa eval evaluation/data/test.jsonl --backend local --out var/eval-local --quiet \
-	  --fail-under answer_language=0.92 --fail-under answer_accuracy=0.45 --fail-under citation_precision=0.6 \
+	  --fail-under answer_language=0.92 --fail-under answer_accuracy=0.50 --fail-under citation_precision=0.6 \
 	  --fail-over false_refusal_rate=0.10 --fail-over retraction_rate=0
 
 # Known vulnerabilities in the installed packages (pip-audit, needs PyPI). Fails on a finding; an
