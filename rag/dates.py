@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BG_MONTHS", "DATE", "EN_MONTHS", "ISO", "RU_MONTHS_GEN", "RU_MONTHS_PREP", "months_in", "say"]
+__all__ = [
+    "BG_MONTHS",
+    "DATE",
+    "EN_MONTHS",
+    "ISO",
+    "RU_MONTHS_GEN",
+    "RU_MONTHS_PREP",
+    "months_in",
+    "say",
+    "seasons_in",
+]
 
 BG_MONTHS = [
     "януари",
@@ -165,3 +175,23 @@ def months_in(text: str) -> set[int]:
         if re.search(rf"\b{stem}", low):
             found.add(number)
     return found
+
+
+_SEASONS = [  # stems in English, Bulgarian and Russian
+    ("spring", r"spring|пролет|весн"),
+    ("summer", r"summer|лят|лет[оа]\b|летом"),
+    ("autumn", r"autumn|fall\b|есен|осен"),
+    ("winter", r"winter|зим"),
+]
+
+
+def seasons_in(text: str) -> set[str]:
+    """The seasons named in ``text``, in English, Bulgarian or Russian.
+
+    >>> sorted(seasons_in("През пролетта и лятото")), sorted(seasons_in("in the autumn"))
+    (['spring', 'summer'], ['autumn'])
+    >>> seasons_in("осенью"), seasons_in("летом")
+    ({'autumn'}, {'summer'})
+    """
+    low = text.lower()
+    return {season for season, stems in _SEASONS if re.search(rf"\b(?:{stems})", low)}

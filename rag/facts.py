@@ -55,7 +55,7 @@ __all__ = [
     "trusted",
 ]
 
-Kind = str  # "when" | "where" | "count" | "who" (a person) | "which" (a named thing) | ""
+Kind = str  # "when" | "where" | "places" (a list) | "count" | "who" (a person) | "which" (a named thing) | ""
 
 _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
     (
@@ -70,6 +70,14 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
     (
         "count",
         re.compile(r"\b(how many|how much|колко|сколько)\b", re.I),
+    ),
+    (  # a list of cities: every one the sentence names, not the first
+        "places",
+        re.compile(
+            r"\b(?:which|what) (?:\w+ )?(?:cities|capitals)\b"
+            r"|\bкои (?:\w+ )?(?:градове|столици)\b|\bкакие (?:\w+ )?(?:города|столицы)\b",
+            re.I,
+        ),
     ),
     (
         "where",
@@ -183,6 +191,8 @@ def spans(sentence: str, of: Kind) -> list[Fact]:
         return out
     if of == "where":
         return [_whole_name(sentence, m.start(1), m.end(1)) for m in _PLACE.finditer(sentence)]
+    if of == "places":
+        return _cities(sentence)
     if of in NAMED:
         return _named(sentence, of)
     return []
@@ -200,6 +210,20 @@ def _whole_name(sentence: str, start: int, end: int) -> Fact:
             end = start + len(key)
             break
     return Fact("where", start, end, sentence[start:end])
+
+
+_CITY = r"[А-ЯЁ][\w-]*(?: [А-ЯЁ][\w-]*)?"
+_CITIES = re.compile(rf"(?<![\w-]){_CITY}(?:(?:\s*,\s*|\s+и\s+){_CITY})+")
+
+
+def _cities(sentence: str) -> list[Fact]:
+    """Lists of two or more names, joined by commas or "и", of which the glossary knows one as a
+    city ("Самарканд, Бишкек, Душанбе, Ашхабад, Ташкент и Аваза"), each one span."""
+    return [
+        Fact("places", m.start(), m.end(), m.group(0))
+        for m in _CITIES.finditer(sentence)
+        if any(sort_of(city) == "city" for city in re.split(r"\s*,\s*|\s+и\s+", m.group(0)))
+    ]
 
 
 @cache
@@ -290,7 +314,7 @@ def best(
     candidate, and the two words after it) shares most words with the question, and how many
     it shares: an event is named before its date, a count before or after its noun. The
     question's ``common`` words (see ``common_words``) count for nothing; a place it names counts
-    twice near a name, unless it is one of its ``frequent`` words (see ``frequent_words``)."""
+    twice just before a name, unless it is one of its ``frequent`` words (see ``frequent_words``)."""
     of = kind(question) if of is None else of
     words = _asked_words(question)
     asked = [_keys(w) for w in words]
@@ -330,7 +354,8 @@ def best(
         bonus = 2 if of == "who" and _AUTHOR.search(question) and _BYLINE.match(before) else 0
         if published and DATELINE.fullmatch(before + fact.text):
             bonus = 2  # the dateline dates the article itself
-        if len(found) == 1 and of in STATED:  # the sentence's only date (place, number) is its event's
+        if len(found) == 1 and (of in STATED or of == "places"):  # the sentence's only date (place,
+            # number, list) is its event's
             before = f"{sentence[: fact.start]} {sentence[fact.end :]}"
         if wanted == "organisation" and sort_of(fact.text) == wanted and of in NAMED:  # it was asked for
             bonus += 1
@@ -479,14 +504,14 @@ def _place_keys() -> dict[str, tuple[str, list[set[str]]]]:
 
 
 def _keys(text: str) -> set[str]:
-    """Words of ``text`` as cross-alphabet keys (BM25 terms, consonant skeletons and months in any
-    language); an abbreviation also stands for its words ("ЦА" for "Централна Азия")."""
+    """Words of ``text`` as cross-alphabet keys (BM25 terms, consonant skeletons, months and seasons
+    in any language); an abbreviation also stands for its words ("ЦА" for "Централна Азия")."""
     words = [w for w in re.findall(r"\w+", text) if len(w) > 2 or w.isupper()]
     words += [full for w in words if w in expansions() for full in re.findall(r"\w+", expansions()[w])]
     words += [bg for w in words for bg in article_words(w)]
     keys = {"k:" + skeleton(w) for w in words if len(skeleton(w)) >= 3} | {"w:" + w.lower() for w in words}
-    months = {f"m:{m}" for m in dates.months_in(text)}  # "August" is "август"
-    return set(terms(" ".join(words))) | keys | months
+    months = {f"m:{m}" for m in dates.months_in(text)} | {f"m:{s}" for s in dates.seasons_in(text)}
+    return set(terms(" ".join(words))) | keys | months  # "in August" is "през август"
 
 
 def say(fact: Fact | None, language: str) -> str:
@@ -497,6 +522,9 @@ def say(fact: Fact | None, language: str) -> str:
         return dates.say(fact.text, language)
     if language == "bg":
         return fact.text
+    if fact.kind == "places":
+        *rest, last = [name(city, language) for city in re.split(r"\s*,\s*|\s+и\s+", fact.text)]
+        return f"{', '.join(rest)} {'и' if language == 'ru' else 'and'} {last}"
     if fact.kind == "when":
         return dates.say(fact.text, language)
     if fact.kind == "count":

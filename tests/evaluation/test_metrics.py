@@ -105,6 +105,10 @@ def test_percentiles() -> None:
         ("„Срещата се проведе в Душанбе“ [1]", "en", 0.0),  # only a quotation: not the reader's words
         ("", "en", 0.0),
         ("The summit was held in Dushanbe on 9 October [1].", "ru", 0.0),
+        # a list of names carries no language but its alphabet
+        ("Самарканд, Бишкек, Душанбе, Ашхабад, Ташкент и Аваза [1].", "ru", 1.0),
+        ("Samarkand, Bishkek, Dushanbe, Ashgabat, Tashkent and Avaza [1].", "ru", 0.0),
+        ("Съдържанието на преговорите се разшири до въпроси на сигурността [1].", "ru", 0.0),
     ],
 )
 def test_answer_language(response: str, expected: str, score: float) -> None:

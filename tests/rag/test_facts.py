@@ -337,3 +337,36 @@ def test_other_forms_of_a_name_are_read_and_short_ones_only_in_capitals() -> Non
     assert article_words("US") == article_words("America") == ("САЩ",)
     assert article_words("us") == ()  # "Tell us when …" names no country
     assert article_forms("Where was the CA–US summit?") == ["ЦА", "Централна", "Азия", "САЩ"]
+
+
+AUTUMN, SPRING = "Пекин, Вашингтон", "Москва, Будапеща"
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "where", "said"),
+    [
+        ("Which four capitals did the focus shift to in the autumn?", "en", AUTUMN,
+         "Beijing, Washington, Moscow and Tokyo"),
+        ("Какие столицы оказались в центре внимания осенью?", "ru", AUTUMN,
+         "Пекин, Вашингтон, Москва и Токио"),
+        ("Към кои глобални столици се премести акцентът през есента?", "bg", AUTUMN,
+         "Пекин, Вашингтон, Москва, Токио"),
+        ("Which cities were on the diplomatic map in spring and summer?", "en", SPRING,
+         "Moscow, Budapest, Minsk and Ankara"),
+    ],
+)  # fmt: skip
+def test_a_list_of_cities_asked_for_is_the_whole_list(
+    question: str, language: str, where: str, said: str
+) -> None:
+    # the season is matched across languages ("autumn" is "есента"), as months are
+    assert facts.kind(question) == "places"
+    fact = facts.find(question, sentence_with(where))
+    assert fact is not None and facts.say(fact, language) == said
+
+
+def test_a_list_holds_the_cities_the_glossary_does_not_know() -> None:
+    # "Ашхабад" is in no table: one known city makes the run of names a list of cities
+    sentence = sentence_with("Самарканд, Бишкек, Душанбе")
+    fact = facts.find("Кои градове се превърнаха в символични точки на регионалния диалог?", sentence)
+    assert fact is not None and fact.text == "Самарканд, Бишкек, Душанбе, Ашхабад, Ташкент и Аваза"
+    assert facts.spans("Президентът посети Москва.", "places") == []  # one city is no list
