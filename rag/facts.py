@@ -213,7 +213,8 @@ def _whole_name(sentence: str, start: int, end: int) -> Fact:
 
 
 _CITY = r"[А-ЯЁ][\w-]*(?: [А-ЯЁ][\w-]*)?"
-_CITIES = re.compile(rf"(?<![\w-]){_CITY}(?:(?:\s*,\s*|\s+и\s+){_CITY})+")
+_LIST = re.compile(r"\s*,\s*|\s+и\s+")  # what joins the names of a list: ", " and " и "
+_CITIES = re.compile(rf"(?<![\w-]){_CITY}(?:(?:{_LIST.pattern}){_CITY})+")
 
 
 def _cities(sentence: str) -> list[Fact]:
@@ -222,7 +223,7 @@ def _cities(sentence: str) -> list[Fact]:
     return [
         Fact("places", m.start(), m.end(), m.group(0))
         for m in _CITIES.finditer(sentence)
-        if any(sort_of(city) == "city" for city in re.split(r"\s*,\s*|\s+и\s+", m.group(0)))
+        if any(sort_of(city) == "city" for city in _LIST.split(m.group(0)))
     ]
 
 
@@ -523,7 +524,7 @@ def say(fact: Fact | None, language: str) -> str:
     if language == "bg":
         return fact.text
     if fact.kind == "places":
-        *rest, last = [name(city, language) for city in re.split(r"\s*,\s*|\s+и\s+", fact.text)]
+        *rest, last = [name(city, language) for city in _LIST.split(fact.text)]
         return f"{', '.join(rest)} {'и' if language == 'ru' else 'and'} {last}"
     if fact.kind == "when":
         return dates.say(fact.text, language)
