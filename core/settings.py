@@ -32,7 +32,7 @@ class Tuning:
 
     min_score: float = 0.80  # best sentence score below which the article is judged silent
     trust_refusal_below: float = 0.90  # a model refusal stands unless the best sentence scores this
-    abstain_without_fact: bool = True  # "when"/"where"/"how many" and no such fact nearby: abstain
+    abstain_without_fact: bool = True  # "when"/"where"/"how many"/"who is the <office>", no fact: abstain
     facts_first: bool = True  # local model: a date, place, number or name found by rules is the answer
     quote_own_language: bool = True  # local model: a reader of the article's language gets its sentence
     quote_languages: tuple[str, ...] = ("ru",)  # local model: so do readers of these (README, "Tuning")

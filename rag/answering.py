@@ -1,8 +1,8 @@
 """The answer stages after retrieval, in order: evidence -> generate -> verify -> present.
 
     passages ─ evidence (best sentence, its passage first, the fact asked for)
-             ─ too weak, about a name the article never mentions, or a typed question with
-               no such fact: abstain
+             ─ too weak, about a name the article never mentions, a typed question with no
+               such fact, or about the future with no sentence about it: abstain
              ─ no model (or the local model, when rules found the fact asked for or the reader
                reads the article's language): the short answer (the fact in the reader's
                language, cited; else the best sentences quoted)
@@ -24,7 +24,7 @@ from core.errors import BackendUnavailable
 from core.settings import Tuning
 from core.types import Answer, Article, Turn
 from prompts import message
-from rag import checks, conversation, evidence, facts, present, prompting
+from rag import checks, conversation, evidence, facts, present, prompting, roles, tense
 from rag.backends import Backends, ModelUse
 from rag.extractive import SentenceRanker
 from rag.unmentioned import unmentioned
@@ -43,21 +43,36 @@ class Answerer:
 
     def needs_model(self, draft: Answer, article: Article, backend: str) -> bool:
         """Whether answering ``draft`` asks the language model (and so waits in its line)."""
-        found = evidence.gather(
-            draft.standalone_question, draft.passages, self.ranker, draft.question, self.tuning
-        )
+        found = self._gather(draft, article)
         return self._route(draft, found, article, backend) == "model"
 
+    def _gather(self, draft: Answer, article: Article) -> evidence.Evidence:
+        return evidence.gather(
+            draft.standalone_question,
+            draft.passages,
+            self.ranker,
+            draft.question,
+            self.tuning,
+            roles.posts(article.text),
+        )
+
     def _route(self, draft: Answer, found: evidence.Evidence, article: Article, backend: str) -> str:
-        """``"abstain"`` (too weak, about a name the article never mentions, or a typed question
-        without its fact), ``"short"`` (no model, or a short answer this backend's small model
-        would not better) or ``"model"``."""
+        """``"abstain"`` (too weak, about a name the article never mentions, a typed question
+        without its fact, or a question about the future that no sentence found speaks of),
+        ``"short"`` (no model, or a short answer this backend's small model would not better) or
+        ``"model"``."""
         t = self.tuning
         if found.dated:  # the dateline answers by rule, however unlike the question it reads
             return "short"
         if found.best is None or found.score < t.min_score or unmentioned(draft.question, article.text):
             return "abstain"
-        if t.abstain_without_fact and found.kind in facts.STATED and found.fact is None:
+        if t.abstain_without_fact and found.fact is None and (found.kind in facts.STATED or found.unheld):
+            return (
+                "abstain"  # "When …?" and no date near; "Who is Kazakhstan's prime minister?" and nobody is
+            )
+        if tense.asks_future(draft.question) and not any(
+            tense.speaks_future(p.text) for p in found.ranked[: t.typed_among]
+        ):  # "Where will the next summit be?" is not answered by where the last one was
             return "abstain"
         use = self.backends.use(backend)
         if backend == "extractive" or _without_model(use, found, draft.language, article):
@@ -69,7 +84,7 @@ class Answerer:
     ) -> Iterator[str | Answer]:
         """Verified text pieces as they are ready, then the final Answer (whose text they make up)."""
         t = self.tuning
-        found = evidence.gather(draft.standalone_question, draft.passages, self.ranker, draft.question, t)
+        found = self._gather(draft, article)
         draft = replace(draft, passages=found.passages)
         route = self._route(draft, found, article, backend)
         if route == "abstain":

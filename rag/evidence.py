@@ -9,12 +9,12 @@ question asks for (a date, place or number) is read out of the best sentence by 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from core.settings import Tuning
 from core.types import Passage
-from rag import facts, injection
+from rag import facts, injection, roles
 from rag.extractive import Pick, SentenceRanker
 
 
@@ -28,6 +28,7 @@ class Evidence:
     fact: facts.Fact | None
     kind: facts.Kind
     dated: bool = False  # the question asks when the article was published; ``best`` is its dateline
+    unheld: bool = False  # it asks who holds an office, and no name in the best sentences holds it
 
     @property
     def best(self) -> Pick | None:
@@ -47,11 +48,13 @@ def gather(
     ranker: SentenceRanker,
     asked_now: str | None = None,
     tuning: Tuning | None = None,
+    posts: Mapping[str, str] | None = None,
 ) -> Evidence:
     """Rank the sentences, put the passage of the best one first, and find the fact asked for.
 
     ``question`` is the standalone question (a follow-up joined to the one before it);
-    ``asked_now`` the reader's latest words, which say what kind of fact is wanted ("And where?").
+    ``asked_now`` the reader's latest words, which say what kind of fact is wanted ("And where?");
+    ``posts`` whose office the article says each person holds (``roles.posts``).
     """
     tuning = tuning or Tuning()
     published = facts.asks_published(question)
@@ -74,10 +77,10 @@ def gather(
         latest = asked_now if asked_now not in (None, question) else None  # a follow-up's own words
         near = []
         for p in ranked[: tuning.typed_among]:
-            f = facts.best(question, p.text, asked, common, frequent)
+            f = facts.best(question, p.text, asked, common, frequent, posts)
             if f is None or not facts.trusted(f):
                 continue
-            now = facts.best(latest, p.text, asked, common, frequent) if latest else None
+            now = facts.best(latest, p.text, asked, common, frequent, posts) if latest else None
             said_now = now[1] if now is not None and facts.trusted(now) else 0
             # "And how many discussion platforms?" after "How many people came to the forum?":
             # the question joined to the one before reads closest to the earlier fact; the
@@ -107,5 +110,13 @@ def gather(
     by_n = {p.n: p for p in passages}
     renumbered = tuple(replace(by_n[old], n=number[old]) for old in order)
     picks = tuple(replace(p, n=number[p.n]) for p in ranked)
-    fact = facts.find(question, picks[0].text, asked, common, frequent) if asked else None
-    return Evidence(renumbered, picks, fact, asked, dated=bool(dateline) and fact is not None)
+    fact = facts.find(question, picks[0].text, asked, common, frequent, posts) if asked else None
+    unheld = (
+        asked == "who"
+        and roles.asked(question) is not None
+        and all(
+            facts.best(question, p.text, asked, common, frequent, posts) is None
+            for p in picks[: tuning.typed_among]
+        )
+    )
+    return Evidence(renumbered, picks, fact, asked, dated=bool(dateline) and fact is not None, unheld=unheld)

@@ -14,12 +14,12 @@ Latin system for English; Cyrillic stays Cyrillic for Russian).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from core.articles import DATELINE
-from rag import dates, numbers
+from rag import dates, numbers, roles
 from rag.bm25 import terms
 from rag.names import (
     article_words,
@@ -290,10 +290,11 @@ def find(
     of: Kind | None = None,
     common: frozenset[str] = frozenset(),
     frequent: frozenset[str] = frozenset(),
+    posts: Mapping[str, str] | None = None,
 ) -> Fact | None:
     """The span of ``sentence`` that answers ``question`` (see ``best``); a name only when its
     neighbourhood scores two or more (a sentence names many people: one shared word is chance)."""
-    found = best(question, sentence, of, common, frequent)
+    found = best(question, sentence, of, common, frequent, posts)
     return found[0] if found is not None and trusted(found) else None
 
 
@@ -310,16 +311,22 @@ def best(
     of: Kind | None = None,
     common: frozenset[str] = frozenset(),
     frequent: frozenset[str] = frozenset(),
+    posts: Mapping[str, str] | None = None,
 ) -> tuple[Fact, int] | None:
     """The span of the kind asked for whose neighbourhood (the words since the previous
     candidate, and the two words after it) shares most words with the question, and how many
     it shares: an event is named before its date, a count before or after its noun. The
     question's ``common`` words (see ``common_words``) count for nothing; a place it names counts
-    twice just before a name, unless it is one of its ``frequent`` words (see ``frequent_words``)."""
+    twice just before a name, unless it is one of its ``frequent`` words (see ``frequent_words``).
+    Asked who holds an office, only a name whose clause gives it counts, of the country asked
+    about, by its own words or, where they name none, by the article's ``posts`` (``roles.posts``)."""
     of = kind(question) if of is None else of
     words = _asked_words(question)
     asked = [_keys(w) for w in words]
     held = [w.lower() in common for w in words]
+    office = roles.asked(question) if of == "who" else None
+    if office:  # the office's own words are read by the office's fit, not as event words
+        held = [h or roles.titled(w) for h, w in zip(held, words, strict=True)]
     found = spans(sentence, of)
     wanted, sort_words = "", frozenset[str]()
     for sort, pattern in _SORTS:
@@ -337,6 +344,9 @@ def best(
         # of "Which organisation's summit?" asks for one; it names none)
         said = [key for w, key in zip(words, asked, strict=True) if w.lower() not in sort_words]
         found = [f for f in found if not any(_keys(w) & key for w in f.text.split() for key in said)]
+    if office:  # "Who is the chairman of …?": a name whose own clause gives that office, not its
+        # deputy's, nor another country's ("президентът на Казахстан" for "… of Uzbekistan?")
+        found = [f for f in found if _office_fit(sentence, f, office, posts or {})]
     if not found:
         return None
 
@@ -346,13 +356,14 @@ def best(
         fact = found[i]
         before = sentence[(found[i - 1].end if i else 0) : fact.start]
         if of in NAMED:  # a name's words are those of its own clause ("министър-председателя на Хърватия")
-            clause = re.split(r"[,;—–]|\sи\s", sentence[: fact.start])[-1]
+            clause = _clause(sentence, fact)
             before = sentence[: fact.start] if _SAYS.match(clause) else clause  # "…, смята Нигманов"
         tail = re.split(r"[,;:„“«»()]", sentence[fact.end :].lstrip("“»\"'"), maxsplit=1)[0]
         if of in NAMED:
             tail = re.split(r"\sи\s", tail, maxsplit=1)[0]
         after = " ".join(re.findall(r"\w+", tail)[:2])
         bonus = 2 if of == "who" and _AUTHOR.search(question) and _BYLINE.match(before) else 0
+        bonus += _office_fit(sentence, fact, office, posts or {}) if office else 0  # the office asked for
         if published and DATELINE.fullmatch(before + fact.text):
             bonus = 2  # the dateline dates the article itself
         if len(found) == 1 and (of in STATED or of == "places"):  # the sentence's only date (place,
@@ -394,6 +405,40 @@ def best(
         key=lambda i: (score(i, telling=True, names_only=True), score(i, telling=True), score(i), -i),
     )
     return found[i], score(i)
+
+
+def _office_fit(sentence: str, name: Fact, office: roles.Office, posts: Mapping[str, str]) -> int:
+    """How well a ``name``'s own clause in ``sentence`` gives it the ``office`` asked for: 0 not
+    at all (another office, its deputy, or another country's: "президентът на Туркменистан" is
+    not Kazakhstan's president, nor is a bare "президентът Токаев" whom the article calls
+    "президентът на Казахстан" in ``posts``), 2 of the country the question names (by the clause,
+    the article's ``posts``, or where neither says, the sentence: "министър-председателя Санае
+    Такаити … японските бизнес среди") or of the body it names ("кралицата на розата"), else 1."""
+    found = roles.held(_clause(sentence, name), office) or roles.held(_apposition(sentence, name), office)
+    if found is None:
+        return 0
+    asked = set(_places(office.of))
+    if not asked:  # "Кой е кралицата на розата?": "Кралицата на розата е Мария Иванова"
+        return 2 if _keys(office.of) & _keys(found.of) else 1
+    said = set(_places(found.of)) or set(_places(posts.get(name.text.split()[-1], "")))
+    if said:
+        return 2 if asked & said else 0
+    return 2 if asked & set(_places(sentence)) else 1
+
+
+def _apposition(sentence: str, fact: Fact) -> str:
+    """The words that say what a name is, right after it ("Мария Иванова е кралицата на розата",
+    "Sanae Takaichi, Japan's prime minister, …"), or nothing."""
+    m = re.match(
+        r"(?:\s*[,(—–]|\s+(?:е|is|was|беше|является|был|была)\b)\s*([^,;.()—–]*)", sentence[fact.end :]
+    )
+    return m.group(1) if m else ""
+
+
+def _clause(sentence: str, fact: Fact) -> str:
+    """The words of ``sentence`` in a name's own clause, before it ("министър-председателя на
+    Хърватия" of "…, министър-председателя на Хърватия Андрей Пленкович и …")."""
+    return re.split(r"[,;—–]|\sи\s", sentence[: fact.start])[-1]
 
 
 def asks_published(question: str) -> bool:

@@ -7,13 +7,16 @@ question (or a run of them, "Institute for Foreign Policy Studies", which is men
 its words is: a title's other words may be translated in a way no rule reads); a word is
 mentioned when the article holds it in any alphabet (consonant skeletons, the
 glossary's translation) or, for a Cyrillic word, any form of it (case endings cut off:
-"Китаем" is "Китай"). Months are dates, not names.
+"Китаем" is "Китай"). Months are dates, not names. An abbreviation is a name of its own, mentioned
+as itself or as the glossary's article form of it ("CIS" is "ОНД"): "GDP" is not.
 
     >>> text = "Токаев посети Китай и Япония през декември."
     >>> unmentioned("What did Tokayev agree with France in December?", text)
     ['France']
     >>> unmentioned("Каким был товарооборот с Китаем?", text), unmentioned("When did he visit Japan?", text)
     ([], [])
+    >>> unmentioned("Каким был рост ВВП Китая?", text), unmentioned("What did the EU say?", "„ЕС – ЦА“")
+    (['ВВП'], [])
 """
 
 from __future__ import annotations
@@ -39,19 +42,35 @@ _ENDINGS = sorted(  # Russian case and Bulgarian article endings, longest first
 
 
 def unmentioned(question: str, text: str) -> list[str]:
-    """The names of ``question`` that ``text`` does not mention, in the order asked."""
-    out = []
+    """The names of ``question`` that ``text`` does not mention, in the order asked (an
+    abbreviation is a name of its own: "ВВП Казахстана" asks about two)."""
+    out: list[str] = []
+    if question.isupper():  # A QUESTION IN CAPITALS tells no names from other words
+        return out
     for run in _RUN.finditer(question):
         capitalised = [w for w in re.findall(_WORD, run.group(0)) if w.lower() not in _ASKING]
-        if capitalised and not any(_mentioned(w, text) for w in capitalised):
-            out.append(run.group(0))
+        short = [w for w in capitalised if _abbreviation(w)]
+        out += [w for w in short if not _mentioned(w, text)]
+        rest = [w for w in capitalised if w not in short]
+        if rest and not any(_mentioned(w, text) for w in rest):
+            out.append(" ".join(rest) if short else run.group(0))
     return out
 
 
+def _abbreviation(word: str) -> bool:
+    return len(word) >= 2 and word.isupper()
+
+
 def _mentioned(word: str, text: str) -> bool:
-    """Whether ``text`` holds ``word`` in some spelling or form (abbreviations and months count)."""
-    if word.isupper() or dates.months_in(word):
+    """Whether ``text`` holds ``word`` in some spelling or form (months count). An abbreviation
+    is mentioned as itself or as the glossary's article form of it ("CIS" is "ОНД", "AI"
+    "изкуствен интелект"); a single capital is no name."""
+    if dates.months_in(word) or len(word) < 2:
         return True
+    if _abbreviation(word):
+        return bool(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)) or any(
+            bg in text for bg in article_words(word)
+        )
     if "-" in word:  # "Абу-Даби" is the article's "Абу Даби"
         return any(_mentioned(part, text) for part in word.split("-") if part)
     skeletons, words = _known(text)

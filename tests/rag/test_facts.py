@@ -370,3 +370,31 @@ def test_a_list_holds_the_cities_the_glossary_does_not_know() -> None:
     fact = facts.find("Кои градове се превърнаха в символични точки на регионалния диалог?", sentence)
     assert fact is not None and fact.text == "Самарканд, Бишкек, Душанбе, Ашхабад, Ташкент и Аваза"
     assert facts.spans("Президентът посети Москва.", "places") == []  # one city is no list
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "name"),
+    [
+        (
+            "Кой е кралицата на розата?",
+            "Кралицата на розата е Мария Иванова от Стара Загора.",
+            "Мария Иванова",
+        ),
+        ("Кой е кралицата на розата?", "Мария Иванова е кралицата на розата.", "Мария Иванова"),
+        (
+            "Who is the prime minister of Japan?",
+            "Токаев се срещна със Санае Такаити, министър-председател на Япония, в Токио.",
+            "Санае Такаити",
+        ),
+    ],
+)
+def test_an_office_is_read_before_a_name_or_right_after_it(question, sentence, name) -> None:
+    found = facts.best(question, sentence, "who")
+    assert found is not None and found[0].text == name
+
+
+def test_an_office_of_another_country_or_province_is_not_the_one_asked() -> None:
+    # "министър-председателя на германската провинция Саар Анке Релингер" is no Kazakh prime minister
+    assert facts.best("Who is the Prime Minister of Kazakhstan?", VISITORS, "who") is None
+    fact = facts.find("Кто премьер-министр Хорватии?", VISITORS, "who")
+    assert fact is not None and fact.text == "Андрей Пленкович"

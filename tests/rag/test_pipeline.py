@@ -123,6 +123,43 @@ def test_the_protagonist_near_every_visit_answers_no_where(pipeline) -> None:
     assert answer.abstained or answer.answer.startswith("Saint Petersburg")
 
 
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # "президентът Касим-Жомарт Токаев" names no country; the article calls him "президентът
+        # на Казахстан" elsewhere (Berdimuhamedov, "президентът на Туркменистан", is not the answer)
+        ("Who is the president of Kazakhstan?", "Kassym-Jomart Tokayev [1]."),
+        ("Кто премьер-министр Хорватии?", "Андрей Пленкович [1]."),
+        ("Кто премьер-министр Японии?", "Санае Такаити [1]."),  # "… японските бизнес среди"
+        ("Who is the deputy chairman of the Institute for Foreign Policy Studies?", "Manarbek Kabaziev [1]."),
+        ("Who did President Tokayev meet in Amman?", "Abdullah II [1]."),  # the subject's office
+    ],
+)
+def test_who_holds_an_office_is_the_one_whose_clause_gives_it(pipeline, article, question, said) -> None:
+    answer = pipeline.ask(question, backend="extractive")
+    assert answer.answer == said
+    assert_quotes_are_exact(answer, article)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who is the chairman of the Institute for Foreign Policy Studies?",  # only its deputy is named
+        "Кой е президентът на Узбекистан?",  # Tokayev visited it; its president is not named
+        "Who is Kazakhstan's prime minister?",  # Croatia's is named, Kazakhstan's is not
+        "Where will the next CA–EU summit take place?",  # the last one's place does not answer it
+        "Когда состоится следующий саммит ЦА – Россия?",
+        "What is Kazakhstan's GDP?",  # an abbreviation the article never uses
+        "Какъв е делът на НАТО в търговията?",
+    ],
+)
+def test_the_article_does_not_say(pipeline, question) -> None:
+    for backend in ("extractive", "local"):
+        assert not pipeline.needs_model(question, backend=backend)
+    answer = pipeline.ask(question, backend="extractive")
+    assert answer.abstained and not answer.citations
+
+
 def test_stream_order_and_timings(pipeline) -> None:
     events = list(pipeline.stream("Who wrote the article?", backend="extractive"))
     assert isinstance(events[0], SourcesEvent) and isinstance(events[-1], AnswerEvent)
