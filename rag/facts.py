@@ -69,7 +69,14 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
     ),
     (
         "count",
-        re.compile(r"\b(how many|how much|колко|сколько)\b", re.I),
+        re.compile(  # and the quantities a number answers: a sum of money, a population, a turnover
+            r"\b(how many|how much|колко|сколько"
+            r"|dollar value|(?:total )?(?:value|amount|sum) (?:\w+ )?in dollars|в долари|в доллар\w*"
+            r"|на какую сумму|какая сумма|обща\w* стойност|population|населени\w+"
+            r"|trade turnover|товарооборот\w*|стокообмен\w*|търговски\w* оборот\w*"
+            r"|exchange rate|обменн\w+ курс\w*|курс \w+ к доллар\w*)\b",
+            re.I,
+        ),
     ),
     (  # a list of cities: every one the sentence names, not the first
         "places",

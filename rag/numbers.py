@@ -25,9 +25,10 @@ SCALES = {
     "милиарда": 10**9,
 }
 _NUMBER_WORD = "|".join(sorted([*UNITS, *SCALES], key=len, reverse=True))
-NUMBER = re.compile(
-    rf"(?:(?:около|над|повече от|почти|до|близо)\s+)?"
-    rf"(?:\d{{1,3}}(?:[ ,.]\d{{3}})+(?!\d)|\d+|(?:(?:{_NUMBER_WORD})(?:\s+(?:и\s+)?(?:{_NUMBER_WORD}))*))\b",
+NUMBER = re.compile(  # not a digit of a name: the 5 of "C5+1" counts nothing
+    rf"(?<![\w+])(?:(?:около|над|повече от|почти|до|близо)\s+)?"
+    rf"(?:\d{{1,3}}(?:[ ,.]\d{{3}})+(?!\d)|\d+|(?:(?:{_NUMBER_WORD})(?:\s+(?:и\s+)?(?:{_NUMBER_WORD}))*))"
+    r"\b(?!\+)",
     re.I,
 )
 YEAR_AT = re.compile(

@@ -40,6 +40,13 @@ DELEGATES = sentence_with("пет хиляди делегати")
         ("Which monument was opened in Bishkek?", "which"),
         ("Чий аналитичен обзор е статията?", "which"),
         ("Why does Kazakhstan diversify its partnerships?", ""),
+        # a quantity is a number's to answer, however it is asked
+        ("What is the population of Kazakhstan?", "count"),
+        ("Какъв е стокообменът между Казахстан и Япония?", "count"),
+        ("На какую сумму подписаны соглашения в Токио?", "count"),
+        ("What was the value in dollars of the deals?", "count"),
+        ("Какой курс Казахстана определила тема форума?", ""),  # a course, not a rate
+        ("What is the main value of the CA+ meetings?", ""),  # a worth, not a sum
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question: str, kind: str) -> None:
@@ -398,3 +405,9 @@ def test_an_office_of_another_country_or_province_is_not_the_one_asked() -> None
     assert facts.best("Who is the Prime Minister of Kazakhstan?", VISITORS, "who") is None
     fact = facts.find("Кто премьер-министр Хорватии?", VISITORS, "who")
     assert fact is not None and fact.text == "Андрей Пленкович"
+
+
+def test_a_digit_of_a_name_counts_nothing() -> None:
+    sentence = "Визитата съвпадна със срещата на върха C5+1 в Белия дом, където бяха 5 лидери."
+    assert [f.text for f in facts.spans(sentence, "count")] == ["5"]
+    assert facts.spans(sentence, "count")[0].start == sentence.index(" 5 ") + 1

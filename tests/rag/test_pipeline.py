@@ -151,6 +151,8 @@ def test_who_holds_an_office_is_the_one_whose_clause_gives_it(pipeline, article,
         "Когда состоится следующий саммит ЦА – Россия?",
         "What is Kazakhstan's GDP?",  # an abbreviation the article never uses
         "Какъв е делът на НАТО в търговията?",
+        "What is the population of Kazakhstan?",  # a quantity, and no number of it is near
+        "Каким был товарооборот Казахстана с Японией?",
     ],
 )
 def test_the_article_does_not_say(pipeline, question) -> None:
