@@ -31,6 +31,7 @@ class Tuning:
     """
 
     min_score: float = 0.80  # best sentence score below which the article is judged silent
+    fact_min_score: float = 0.76  # ... when rules found the fact asked for among the question's words
     trust_refusal_below: float = 0.90  # a model refusal stands unless the best sentence scores this
     abstain_without_fact: bool = True  # "when"/"where"/"how many"/"who is the <office>", no fact: abstain
     facts_first: bool = True  # local model: a date, place, number or name found by rules is the answer

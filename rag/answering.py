@@ -64,7 +64,8 @@ class Answerer:
         t = self.tuning
         if found.dated:  # the dateline answers by rule, however unlike the question it reads
             return "short"
-        if found.best is None or found.score < t.min_score or unmentioned(draft.question, article.text):
+        floor = t.min_score if found.fact is None else t.fact_min_score
+        if found.best is None or found.score < floor or unmentioned(draft.question, article.text):
             return "abstain"
         if t.abstain_without_fact and found.fact is None and (found.kind in facts.STATED or found.unheld):
             return (

@@ -47,6 +47,8 @@ DELEGATES = sentence_with("пет хиляди делегати")
         ("What was the value in dollars of the deals?", "count"),
         ("Какой курс Казахстана определила тема форума?", ""),  # a course, not a rate
         ("What is the main value of the CA+ meetings?", ""),  # a worth, not a sum
+        ("К каким столицам сместился акцент?", "places"),  # a list, in any case
+        ("В каких городах побывал Токаев?", "places"),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question: str, kind: str) -> None:

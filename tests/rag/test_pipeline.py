@@ -142,6 +142,21 @@ def test_who_holds_an_office_is_the_one_whose_clause_gives_it(pipeline, article,
 
 
 @pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # the closest sentence reads below the threshold of silence (0.77-0.79 < 0.80), but holds
+        # the fact asked for among the question's words (``Tuning.fact_min_score``)
+        ("To which capitals did the focus move in the autumn?", "Beijing, Washington, Moscow and Tokyo [1]."),
+        ("Who is the king of Jordan?", "Abdullah II [1]."),
+    ],
+)
+def test_a_fact_among_the_questions_words_answers_a_looser_match(pipeline, article, question, said) -> None:
+    answer = pipeline.ask(question, backend="extractive")
+    assert answer.answer == said
+    assert_quotes_are_exact(answer, article)
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Who is the chairman of the Institute for Foreign Policy Studies?",  # only its deputy is named
