@@ -67,10 +67,9 @@ class Answerer:
         floor = t.min_score if found.fact is None else t.fact_min_score
         if found.best is None or found.score < floor or unmentioned(draft.question, article.text):
             return "abstain"
+        # "When …?" and no date near; "Who is Kazakhstan's prime minister?" and nobody named is
         if t.abstain_without_fact and found.fact is None and (found.kind in facts.STATED or found.unheld):
-            return (
-                "abstain"  # "When …?" and no date near; "Who is Kazakhstan's prime minister?" and nobody is
-            )
+            return "abstain"
         if tense.asks_future(draft.question) and not any(
             tense.speaks_future(p.text) for p in found.ranked[: t.typed_among]
         ):  # "Where will the next summit be?" is not answered by where the last one was

@@ -111,8 +111,9 @@ def gather(
     renumbered = tuple(replace(by_n[old], n=number[old]) for old in order)
     picks = tuple(replace(p, n=number[p.n]) for p in ranked)
     fact = facts.find(question, picks[0].text, asked, common, frequent, posts) if asked else None
-    unheld = (
-        asked == "who"
+    unheld = (  # read only when no fact answers: it asks the office of every best sentence
+        fact is None
+        and asked == "who"
         and roles.asked(question) is not None
         and all(
             facts.best(question, p.text, asked, common, frequent, posts) is None

@@ -354,7 +354,10 @@ def best(
         found = [f for f in found if not any(_keys(w) & key for w in f.text.split() for key in said)]
     if office:  # "Who is the chairman of …?": a name whose own clause gives that office, not its
         # deputy's, nor another country's ("президентът на Казахстан" for "… of Uzbekistan?")
-        found = [f for f in found if _office_fit(sentence, f, office, posts or {})]
+        fits = {f: _office_fit(sentence, f, office, posts or {}) for f in found}
+        found = [f for f in found if fits[f]]
+    else:
+        fits = {}
     if not found:
         return None
 
@@ -371,7 +374,7 @@ def best(
             tail = re.split(r"\sи\s", tail, maxsplit=1)[0]
         after = " ".join(re.findall(r"\w+", tail)[:2])
         bonus = 2 if of == "who" and _AUTHOR.search(question) and _BYLINE.match(before) else 0
-        bonus += _office_fit(sentence, fact, office, posts or {}) if office else 0  # the office asked for
+        bonus += fits.get(fact, 0)  # the office asked for
         if published and DATELINE.fullmatch(before + fact.text):
             bonus = 2  # the dateline dates the article itself
         if len(found) == 1 and (of in STATED or of == "places"):  # the sentence's only date (place,
