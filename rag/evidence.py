@@ -69,6 +69,7 @@ def gather(
     common = facts.common_words(question, candidates)
     frequent = facts.frequent_words(question, candidates)
     dateline = [p for p in ranked if facts.DATELINE.fullmatch(p.text)] if published else []
+    named = False  # whether any of the best sentences names someone who may answer (holds the office asked)
     if dateline:  # "When was the article published?": its dateline, wherever the ranker put it
         ranked.remove(dateline[0])
         ranked.insert(0, dateline[0])
@@ -78,6 +79,7 @@ def gather(
         near = []
         for p in ranked[: tuning.typed_among]:
             f = facts.best(question, p.text, asked, common, frequent, posts)
+            named = named or f is not None
             if f is None or not facts.trusted(f):
                 continue
             now = facts.best(latest, p.text, asked, common, frequent, posts) if latest else None
@@ -111,13 +113,5 @@ def gather(
     renumbered = tuple(replace(by_n[old], n=number[old]) for old in order)
     picks = tuple(replace(p, n=number[p.n]) for p in ranked)
     fact = facts.find(question, picks[0].text, asked, common, frequent, posts) if asked else None
-    unheld = (  # read only when no fact answers: it asks the office of every best sentence
-        fact is None
-        and asked == "who"
-        and roles.asked(question) is not None
-        and all(
-            facts.best(question, p.text, asked, common, frequent, posts) is None
-            for p in picks[: tuning.typed_among]
-        )
-    )
+    unheld = fact is None and asked == "who" and roles.asked(question) is not None and not named
     return Evidence(renumbered, picks, fact, asked, dated=bool(dateline) and fact is not None, unheld=unheld)
