@@ -150,7 +150,7 @@ def _without_model(use: ModelUse, found: evidence.Evidence, language: str, artic
     rules read is exact and instant, and a reader of the article's own language is best served
     by its sentence, verbatim (so is a reader of a language the model writes worse than that
     reader reads the article's); the model's job is to say the rest in another language."""
-    if use.facts_first and found.fact is not None:
+    if use.facts_first and found.fact is not None and facts.sayable(found.fact, language):
         return True
     if use.quote_own_language and article.language and language == article.language:
         return True

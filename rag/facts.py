@@ -32,6 +32,7 @@ from rag.names import (
     sort_of,
     transliterate,
 )
+from rag.people import as_subject, asked_about, described
 
 __all__ = [
     "DATELINE",
@@ -48,6 +49,7 @@ __all__ = [
     "name",
     "names",
     "say",
+    "sayable",
     "skeleton",
     "spans",
     "strangers",
@@ -55,7 +57,8 @@ __all__ = [
     "trusted",
 ]
 
-Kind = str  # "when" | "where" | "places" (a list) | "count" | "who" (a person) | "which" (a named thing) | ""
+Kind = str  # "when" | "where" | "places" (a list) | "count" | "who" (a person) | "which" (a named thing)
+# | "role" (who a person named is: "Who is Paul Kagame?") | ""
 
 _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
     (
@@ -173,7 +176,11 @@ def kind(question: str) -> Kind:
 
     >>> kind("Кога Токаев посети Япония?"), kind("Сколько делегатов?"), kind("Кто автор?"), kind("Why?")
     ('when', 'count', 'who', '')
+    >>> kind("Who is Paul Kagame?"), kind("Who is the president of Rwanda?")
+    ('role', 'who')
     """
+    if asked_about(question):
+        return "role"
     for asked, pattern in _KINDS:
         if pattern.search(question):
             return asked
@@ -329,6 +336,10 @@ def best(
     Asked who holds an office, only a name whose clause gives it counts, of the country asked
     about, by its own words or, where they name none, by the article's ``posts`` (``roles.posts``)."""
     of = kind(question) if of is None else of
+    if of == "role":  # not a span among others: the words the article gives the person asked about
+        person = asked_about(question)
+        what = described(sentence, person) if person else None
+        return (Fact(of, what.start, what.end, what.text), 2) if what else None
     words = _asked_words(question)
     asked = [_keys(w) for w in words]
     held = [w.lower() in common for w in words]
@@ -571,12 +582,20 @@ def _keys(text: str) -> set[str]:
     return set(terms(" ".join(words))) | keys | months  # "in August" is "през август"
 
 
+def sayable(fact: Fact, language: str) -> bool:
+    """Whether rules can say ``fact`` in ``language``: a date, number or name can; who the article
+    says someone is ("заместник-председателят на Управителния съвет …") is words to translate."""
+    return fact.kind != "role" or language == "bg"
+
+
 def say(fact: Fact | None, language: str) -> str:
     """The fact as a reader of ``language`` would write it (Bulgarian: the article's words)."""
     if fact is None:
         return ""
     if fact.kind == "when" and dates.ISO.fullmatch(fact.text):
         return dates.say(fact.text, language)
+    if fact.kind == "role":  # the article's words: quoted to other readers, a subject to its own
+        return as_subject(fact.text) if language == "bg" else fact.text
     if language == "bg":
         return fact.text
     if fact.kind == "places":

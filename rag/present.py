@@ -2,8 +2,10 @@
 
 - ``from_sentences``: the model's sentences that passed every check, with their citations;
 - ``short``: no model at all: the fact asked for (date, place, number) in the reader's language,
-  cited, then the article's sentence quoted; or, when the question asks for no such fact, the
-  article's best sentences quoted after a lead-in in the reader's language;
+  cited, then the article's sentence quoted (who the article says someone is: its own words,
+  quoted to a reader of another language, as no rule translates them); or, when the question
+  asks for no such fact, the article's best sentences quoted after a lead-in in the reader's
+  language;
 - ``abstain``: "the article does not say", in the reader's language, with what it does cover.
 """
 
@@ -32,6 +34,13 @@ def abstain(draft: Answer, article: Article | None) -> Answer:
 def short(draft: Answer, evidence: Evidence, article: Article, tuning: Tuning | None = None) -> Answer:
     """The answer without a model: the fact in the reader's language, or the best sentences quoted."""
     by_n = {p.n: p for p in evidence.passages}
+    fact = evidence.fact
+    if fact is not None and evidence.best is not None and not facts.sayable(fact, draft.language):
+        best = evidence.best  # who someone is, in the article's words: quoted
+        at = replace(best, start=best.start + fact.start, end=best.start + fact.end, text=fact.text)
+        cite = _citation(article, by_n[best.n].chunk_id, by_n[best.n].start, at)
+        text = f"{message('lead', draft.language)} „{fact.text}“ [{best.n}]"
+        return replace(draft, answer=text, citations=(cite,), passages=evidence.passages, abstained=False)
     if evidence.fact is not None and evidence.best is not None:
         best = evidence.best
         said = facts.say(evidence.fact, draft.language)

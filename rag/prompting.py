@@ -106,8 +106,10 @@ def hint(evidence: Evidence, language: str) -> str:
     """The "Key fact" line: the fact asked for, in the reader's language and as the source says it."""
     if evidence.fact is None:
         return ""
-    said = facts.say(evidence.fact, language)
     source = evidence.fact.text
+    if not facts.sayable(evidence.fact, language):  # words no rule translates: the model must
+        return f"Key fact, to translate: {source}\n"
+    said = facts.say(evidence.fact, language)
     return f"Key fact: {said}\n" if said == source else f"Key fact: {said} ({source})\n"
 
 

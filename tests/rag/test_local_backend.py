@@ -45,6 +45,7 @@ KNOWN = [  # (question, groups of words: one word of each group must be in a rig
     ("Besides developing transport corridors, what is Kazakhstan creating on its territory?", [("hub",)]),
     ("Върху какво беше фокусирана визитата в Китай на двустранно равнище?", [("икономик",), ("инвестиц",)]),
     ("Чем является для Казахстана участие в параде Победы в Москве?", [("уважен",)]),
+    ("Who is Paul Kagame?", [("president",), ("Rwanda",)]),  # the words before his name, translated
 ]
 
 

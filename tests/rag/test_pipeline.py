@@ -128,6 +128,26 @@ def test_the_publication_date_comes_from_the_dateline(pipeline, article, questio
         assert_quotes_are_exact(answer, article)
 
 
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("Кой е Андрей Пленкович?", "Министър-председателят на Хърватия Андрей Пленкович [1]."),
+        ("Друг въпрос: кой е Манарбек Кабазиев?", "Заместник-председателят на Управителния съвет"),
+        ("Who is Paul Kagame?", "The article says: „Президентът на Руанда Пол Кагаме“ [1]"),  # read 0.78
+        ("Кто такой Тимур Нигманов?", "В статье говорится: „политологът Тимур Нигманов“ [1]"),
+    ],
+)
+def test_who_is_someone_named_is_what_the_article_calls_them(pipeline, article, question, said) -> None:
+    # no other name answers "Who is X?": the words before X's name do, cited to exactly them; a
+    # reader of another language gets them quoted (no rule translates them: the model may)
+    answer = pipeline.ask(question, backend="extractive")
+    assert answer.answer.startswith(said) and not answer.abstained
+    assert_quotes_are_exact(answer, article)
+    if answer.language != "bg":
+        (cite,) = answer.citations
+        assert f"„{cite.quote}“" in answer.answer and article.text[cite.start : cite.end] == cite.quote
+
+
 def test_the_protagonist_near_every_visit_answers_no_where(pipeline) -> None:
     # the closing trip (Saint Petersburg) is not retrieved for these words; Tokayev is in every
     # sentence that is, so no visit of his is given as the answer (it used to be "Japan [1].")
