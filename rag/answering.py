@@ -1,6 +1,7 @@
 """The answer stages after retrieval, in order: evidence -> generate -> verify -> present.
 
-    passages ─ evidence (best sentence, its passage first, the fact asked for)
+    passages ─ about the whole article ("Summarize the article"): its summary, cited to its lead
+             ─ evidence (best sentence, its passage first, the fact asked for)
              ─ too weak, about a name the article never mentions, a typed question with no
                such fact, or about the future with no sentence about it: abstain
              ─ no model (or the local model, when rules found the fact asked for or the reader
@@ -24,7 +25,7 @@ from core.errors import BackendUnavailable
 from core.settings import Tuning
 from core.types import Answer, Article, Turn
 from prompts import message
-from rag import checks, conversation, evidence, facts, present, prompting, roles, tense
+from rag import checks, conversation, evidence, facts, overview, present, prompting, roles, tense
 from rag.backends import Backends, ModelUse
 from rag.extractive import SentenceRanker
 from rag.unmentioned import unmentioned
@@ -57,11 +58,14 @@ class Answerer:
         )
 
     def _route(self, draft: Answer, found: evidence.Evidence, article: Article, backend: str) -> str:
-        """``"abstain"`` (too weak, about a name the article never mentions, a typed question
-        without its fact, or a question about the future that no sentence found speaks of),
+        """``"overview"`` (what the whole article is about), ``"abstain"`` (too weak, about a name
+        the article never mentions, a typed question without its fact, or a question about the
+        future that no sentence found speaks of),
         ``"short"`` (no model, or a short answer this backend's small model would not better) or
         ``"model"``."""
         t = self.tuning
+        if overview.asks(draft.question):  # what the whole article covers: its summary, cited to its lead
+            return "overview"
         if found.dated:  # the dateline answers by rule, however unlike the question it reads
             return "short"
         floor = t.min_score if found.fact is None else t.fact_min_score
@@ -85,8 +89,11 @@ class Answerer:
         """Verified text pieces as they are ready, then the final Answer (whose text they make up)."""
         t = self.tuning
         found = self._gather(draft, article)
-        draft = replace(draft, passages=found.passages)
         route = self._route(draft, found, article, backend)
+        if route == "overview":  # cited to the article's opening, passage 1 as retrieved
+            yield replace(present.overview(draft, article), backend="extractive")
+            return
+        draft = replace(draft, passages=found.passages)
         if route == "abstain":
             yield present.abstain(draft, article)
             return

@@ -36,7 +36,7 @@ from core.types import (
 from index.build import ProgressFactory, add_article, build_index
 from index.embeddings import ArticleEmbeddings, make_embedder
 from index.store import ArticleChange, Store
-from rag import conversation, extractive, facts, language, present, prompting
+from rag import conversation, extractive, facts, language, overview, present, prompting
 from rag.answering import Answerer
 from rag.backends import Backends
 from rag.questions import clean_question, clean_text, own_words
@@ -176,8 +176,10 @@ class Pipeline:
         lang = language.detect(own_words(question), earlier)  # a quoted selection is not the reader's words
         query = conversation.standalone(question, turns)
         passages = self.retriever.retrieve(query, self.settings.top_k, article_id)
-        if passages and facts.asks_published(query):
-            passages = self._with_dateline(passages)
+        if passages and overview.asks(question):  # "What is this article about?": its lead
+            passages = self._with_opening(passages, first=True)
+        elif passages and facts.asks_published(query):
+            passages = self._with_opening(passages, dateline=True)
         draft = Answer(
             question=question,
             answer="",
@@ -191,15 +193,19 @@ class Pipeline:
         )
         return draft, self.article(passages[0].article_id) if passages else None, turns
 
-    def _with_dateline(self, passages: list[Passage]) -> list[Passage]:
-        """The passages with the article's dateline first: no search finds "date 2025-12-25"
-        for "When was the article published?", and only that line answers it."""
+    def _with_opening(
+        self, passages: list[Passage], dateline: bool = False, first: bool = False
+    ) -> list[Passage]:
+        """The passages with the article's opening among them (``first``: as passage 1): no
+        search finds "date 2025-12-25" for "When was the article published?" (``dateline``: only
+        an opening that has one), nor the lead for "What is this article about?"."""
         opening = self.retriever.opening(passages[0].article_id)
-        if opening is None or not facts.DATELINE.match(opening.text):
+        if opening is None or (dateline and not facts.DATELINE.match(opening.text)):
             return passages
-        if any(p.chunk_id == opening.id for p in passages):
+        if any(p.chunk_id == opening.id for p in passages) and not first:
             return passages
-        rest = [replace(p, n=n) for n, p in enumerate(passages[: self.settings.top_k - 1], 2)]
+        others = [p for p in passages if p.chunk_id != opening.id][: self.settings.top_k - 1]
+        rest = [replace(p, n=n) for n, p in enumerate(others, 2)]
         return [Passage.from_chunk(1, opening, passages[0].score), *rest]
 
     def _history(self, history: Sequence[Turn]) -> list[Turn]:

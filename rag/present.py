@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from core.articles import paragraph_at, paragraphs
+from core.articles import DATELINE, paragraph_at, paragraphs
 from core.settings import Tuning
 from core.types import Answer, Article, Citation
 from prompts import message
 from rag import facts
+from rag.citations import sentences
 from rag.evidence import Evidence
 from rag.extractive import Pick, choose
 from rag.verify import Checked
@@ -29,6 +30,25 @@ def abstain(draft: Answer, article: Article | None) -> Answer:
     about = article.summary(draft.language) if article else "the articles indexed here"
     text = message("abstain", draft.language, about=about)
     return replace(draft, answer=text, abstained=True, citations=())
+
+
+def overview(draft: Answer, article: Article) -> Answer:
+    """What the whole article covers, in the reader's language, cited to its lead (passage 1,
+    the article's opening): its lead quoted where it has no summary in that language."""
+    opening = draft.passages[0]
+    lead = next(s for s in sentences(opening.text) if not DATELINE.fullmatch(opening.text[s.start : s.end]))
+    text = opening.text[lead.start : lead.end]
+    start = opening.start + lead.start
+    cite = Citation(
+        1, opening.chunk_id, paragraph_at(paragraphs(article.text), start), start, start + len(text), text
+    )
+    about = article.about.get(draft.language)
+    said = (
+        f"{message('overview', draft.language, about=about)} [1]."
+        if about
+        else f"{message('lead', draft.language)} „{text}“ [1]"
+    )
+    return replace(draft, answer=said, citations=(cite,), abstained=False)
 
 
 def short(draft: Answer, evidence: Evidence, article: Article, tuning: Tuning | None = None) -> Answer:

