@@ -46,7 +46,7 @@ def overview(draft: Answer, article: Article) -> Answer:
     said = (
         f"{message('overview', draft.language, about=about)} [1]."
         if about
-        else f"{message('lead', draft.language)} „{text}“ [1]"
+        else f"{message('lead', draft.language)} {quote(text, draft.language)} [1]"
     )
     return replace(draft, answer=said, citations=(cite,), abstained=False)
 
@@ -59,7 +59,7 @@ def short(draft: Answer, evidence: Evidence, article: Article, tuning: Tuning | 
         best = evidence.best  # who someone is, in the article's words: quoted
         at = replace(best, start=best.start + fact.start, end=best.start + fact.end, text=fact.text)
         cite = _citation(article, by_n[best.n].chunk_id, by_n[best.n].start, at)
-        text = f"{message('lead', draft.language)} „{fact.text}“ [{best.n}]"
+        text = f"{message('lead', draft.language)} {quote(fact.text, draft.language)} [{best.n}]"
         return replace(draft, answer=text, citations=(cite,), passages=evidence.passages, abstained=False)
     if evidence.fact is not None and evidence.best is not None:
         best = evidence.best
@@ -72,7 +72,7 @@ def short(draft: Answer, evidence: Evidence, article: Article, tuning: Tuning | 
     if not picks:
         return replace(abstain(draft, article), passages=evidence.passages)
     cites = tuple(_citation(article, by_n[p.n].chunk_id, by_n[p.n].start, p) for p in picks)
-    quoted = " ".join(f"„{p.text}“ [{p.n}]" for p in picks)
+    quoted = " ".join(f"{quote(p.text, draft.language)} [{p.n}]" for p in picks)
     text = f"{message('lead', draft.language)} {quoted}"
     return replace(draft, answer=text, citations=cites, passages=evidence.passages, abstained=False)
 
@@ -86,6 +86,20 @@ def from_sentences(draft: Answer, evidence: Evidence, shown: Sequence[Checked], 
             if all(c.n != k.n for k in cites):
                 cites.append(replace(c, paragraph=paragraph_at(paragraphs(article.text), c.start)))
     return replace(draft, answer=text, citations=tuple(cites), passages=evidence.passages, abstained=False)
+
+
+_MARKS = {"en": ("“", "”"), "ru": ("«", "»")}  # Bulgarian's „…“ is the article's own inner pair
+
+
+def quote(text: str, language: str) -> str:
+    """The article's words quoted the way a reader of ``language`` writes quotation marks, so
+    that the article's own „…“ inside nests ("“… „ЦА-ЕС“ в Самарканд …”", "«… „ЦА-ЕС“ …»").
+
+    >>> quote("Срещата „ЦА-ЕС“ в Самарканд", "ru"), quote("Срещата в Самарканд", "bg")
+    ('«Срещата „ЦА-ЕС“ в Самарканд»', '„Срещата в Самарканд“')
+    """
+    left, right = _MARKS.get(language, ("„", "“"))
+    return f"{left}{text}{right}"
 
 
 def _citation(article: Article, chunk_id: str, passage_start: int, pick: Pick) -> Citation:
