@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -110,15 +110,28 @@ class SentenceRanker:
         return sims, scores
 
 
-def choose(picks: Sequence[Pick], tuning: Tuning | None = None) -> list[Pick]:
-    """The best sentence, and the runner-up when it is nearly as good; [] means abstain."""
+def choose(
+    picks: Sequence[Pick], tuning: Tuning | None = None, texts: Mapping[int, str] | None = None
+) -> list[Pick]:
+    """The best sentence, and the runner-up when it is nearly as good; [] means abstain. Given
+    the passages' ``texts`` (by number), the best sentence's next one, when nearly as good,
+    is quoted with it as one span (what a topic sentence introduces, the next one often says)."""
     tuning = tuning or Tuning()
     if not picks or picks[0].score < tuning.quote_min_score:
         return []
     best = picks[0]
+    if texts is not None and tuning.next_within >= 0:
+        text = texts[best.n]
+
+        def next_one(p: Pick) -> bool:  # the next sentence of its paragraph, not the next line
+            return p.n == best.n and p.start >= best.end and text[best.end : p.start] in ("", " ")
+
+        after = [p for p in picks if next_one(p)]
+        if after and after[0].score >= best.score - tuning.next_within:
+            best = replace(best, end=after[0].end, text=text[best.start : after[0].end])
     chosen = [best]
     for other in picks[1:3]:
-        if other.score >= best.score - tuning.second_within and other.text != best.text:
+        if other.score >= best.score - tuning.second_within and other.text not in best.text:
             chosen.append(other)
             break
     return chosen

@@ -68,7 +68,7 @@ def short(draft: Answer, evidence: Evidence, article: Article, tuning: Tuning | 
         cite = _citation(article, by_n[best.n].chunk_id, by_n[best.n].start, best)
         text = f"{said} [{best.n}]."  # the quote is the citation's, shown with the sources
         return replace(draft, answer=text, citations=(cite,), passages=evidence.passages, abstained=False)
-    picks = choose(list(evidence.ranked), tuning)
+    picks = choose(list(evidence.ranked), tuning, {p.n: p.text for p in evidence.passages})
     if not picks:
         return replace(abstain(draft, article), passages=evidence.passages)
     cites = tuple(_citation(article, by_n[p.n].chunk_id, by_n[p.n].start, p) for p in picks)

@@ -36,3 +36,26 @@ def test_choose_abstains_below_the_threshold(pipeline) -> None:
     assert picks[0].score >= Tuning().quote_min_score
     assert choose(picks)[0] == picks[0]
     assert len(choose(picks)) <= 2
+
+
+def test_what_a_topic_sentence_introduces_is_quoted_with_it(pipeline) -> None:
+    # "Digital Bridge 2025 … took place in Astana." is closest; its next sentence names the theme
+    question = "Коя е основната тема на Digital Bridge 2025?"
+    passages = pipeline.retrieve(question)
+    texts = {p.n: p.text for p in passages}
+    picks = pipeline.ranker.rank(question, passages)
+    (best, *_) = choose(picks, Tuning(), texts)
+    assert (
+        best.text.startswith("Годината приключи с Digital Bridge 2025") and "Generative Nation" in best.text
+    )
+    assert texts[best.n][best.start : best.end] == best.text  # one span of the passage
+    assert choose(picks, Tuning(next_within=-1.0), texts)[0] == picks[0]  # off: the sentence alone
+
+
+def test_the_next_line_is_not_the_next_sentence(pipeline) -> None:
+    question = "Who wrote the article?"
+    passages = pipeline.retrieve(question)
+    picks = pipeline.ranker.rank(question, passages)
+    texts = {p.n: p.text for p in passages}
+    for pick in choose(picks, Tuning(next_within=1.0), texts):  # the byline stays one line
+        assert "\n" not in pick.text
