@@ -21,7 +21,11 @@ from core.types import Passage
 from rag.bm25 import terms
 
 _MARKER = re.compile(r"\s?\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
-_QUOTED = re.compile(r"„([^“”\"]{12,400})[“”\"]|«([^»]{12,400})»|\"([^\"]{12,400})\"|“([^”]{12,400})”")
+QUOTE_CHARS = 400  # the longest quotation read as one (and the longest two sentences quoted together)
+_QUOTED = re.compile(
+    rf"„([^“”\"]{{12,{QUOTE_CHARS}}})[“”\"]|«([^»]{{12,{QUOTE_CHARS}}})»"
+    rf"|\"([^\"]{{12,{QUOTE_CHARS}}})\"|“([^”]{{12,{QUOTE_CHARS}}})”"
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"“”»]?\s+(?=[\"„«(—–-]?\s?[A-ZА-ЯЁ0-9])|\n\s*")
 
 

@@ -19,7 +19,7 @@ from core.settings import Tuning
 from core.types import Passage
 from index.embeddings import ArticleEmbeddings
 from rag.bm25 import terms
-from rag.citations import sentences
+from rag.citations import QUOTE_CHARS, sentences
 
 # Cosine similarity (e5, query vs passage role) below which the best sentence is judged not
 # to answer the question; calibrated on the gold set (see README, "Evaluation").
@@ -115,7 +115,8 @@ def choose(
 ) -> list[Pick]:
     """The best sentence, and the runner-up when it is nearly as good; [] means abstain. Given
     the passages' ``texts`` (by number), the best sentence's next one, when nearly as good,
-    is quoted with it as one span (what a topic sentence introduces, the next one often says)."""
+    is quoted with it as one span (what a topic sentence introduces, the next one often says),
+    if the two are not too long for one quotation."""
     tuning = tuning or Tuning()
     if not picks or picks[0].score < tuning.quote_min_score:
         return []
@@ -126,7 +127,7 @@ def choose(
         def next_one(p: Pick) -> bool:  # the next sentence of its paragraph, not the next line
             return p.n == best.n and p.start >= best.end and text[best.end : p.start] in ("", " ")
 
-        after = [p for p in picks if next_one(p)]
+        after = [p for p in picks if next_one(p) and p.end - best.start <= QUOTE_CHARS]
         if after and after[0].score >= best.score - tuning.next_within:
             best = replace(best, end=after[0].end, text=text[best.start : after[0].end])
     chosen = [best]
