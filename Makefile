@@ -47,13 +47,17 @@ pytest:
 # never on these questions): the no-model path and the default (local model) on every question.
 # Floors sit below the figures measured on this split (README, "Evaluation"); issue #11's floors are
 # higher and not reached with the packaged 1.5B model (README says which).
+LANGUAGE_FLOORS = --fail-under answer_language:en=0.95 --fail-under answer_language:bg=0.95 \
+	  --fail-under answer_language:ru=0.95
+
 eval-gate:
 	$(BIN)/article-qa eval evaluation/data/test.jsonl --backend extractive --out var/eval-extractive --quiet \
-	  --fail-under recall@3=0.90 --fail-under answer_language=0.93 --fail-under answer_accuracy=0.50 \
+	  --fail-under recall@3=0.90 $(LANGUAGE_FLOORS) --fail-under answer_accuracy=0.50 \
+	  --fail-under abstention_recall=0.90 --fail-over false_refusal_rate=0.05 --fail-over retraction_rate=0
+	$(BIN)/article-qa eval evaluation/data/test.jsonl --backend local --support --out var/eval-local --quiet \
+	  $(LANGUAGE_FLOORS) --fail-under answer_accuracy=0.55 --fail-under citation_precision=0.7 \
+	  --fail-under citation_support=0.90 --fail-under abstention_recall=0.90 \
 	  --fail-over false_refusal_rate=0.05 --fail-over retraction_rate=0
-	$(BIN)/article-qa eval evaluation/data/test.jsonl --backend local --out var/eval-local --quiet \
-	  --fail-under answer_language=0.92 --fail-under answer_accuracy=0.50 --fail-under citation_precision=0.6 \
-	  --fail-over false_refusal_rate=0.10 --fail-over retraction_rate=0
 
 # Known vulnerabilities in the installed packages (pip-audit, needs PyPI). Fails on a finding; an
 # audit that cannot reach its service is reported loudly but passes (AUDIT_STRICT=1 to fail).

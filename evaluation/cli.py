@@ -10,6 +10,8 @@ Metric names (for --fail-under / --fail-over, in summary.json and the reports):
   answer_accuracy           the answer contains an acceptable answer
   citation_precision        cited quotes that overlap an evidence span
   citation_recall           evidence spans overlapped by some citation
+  citation_support          statements that the spans they cite support, judged one by one by
+                            the local model, ALCE-style (only with --support)
   faithfulness              LLM-judged share of supported claims (only with --judge)
   abstention_precision      abstentions that were on unanswerable questions
   abstention_recall         unanswerable questions the bot abstained on
@@ -76,11 +78,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         "k": args.k,
         "article_id": args.article,
         "judge": args.judge,
+        "support": args.support,
     }
     if pipeline is not None:
         from core.progress import tqdm_progress
 
-        uses_model = (args.backend or settings.backend) != "extractive" or args.judge
+        uses_model = (args.backend or settings.backend) != "extractive" or args.judge or args.support
         pipeline.warm_up(tqdm_progress, load_model=uses_model, passages="wait")
     out = Path(args.out)
     try:
@@ -164,12 +167,13 @@ def _target(args: argparse.Namespace, pipeline: Any, settings: Settings) -> Any:
 
 
 def _judge(args: argparse.Namespace, pipeline: Any, settings: Settings) -> Any:
-    if not args.judge:
+    if not (args.judge or args.support):
         return None
     from evaluation.judge import Judge
     from rag.backends import Backends
 
-    return Judge.from_backends(pipeline.backends if pipeline else Backends(settings), args.backend)
+    backends = pipeline.backends if pipeline else Backends(settings)
+    return Judge.from_backends(backends, args.backend, faithful=args.judge, supports=args.support)
 
 
 def register(commands: Any) -> None:
@@ -212,5 +216,10 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("--article", metavar="ID", help="ask about this indexed article only")
     parser.add_argument("--judge", action="store_true", help="also score faithfulness with the LLM backend")
+    parser.add_argument(
+        "--support",
+        action="store_true",
+        help="also score citation support: each statement judged against the spans it cites (LLM)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(handler=cmd_eval)

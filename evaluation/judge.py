@@ -1,8 +1,15 @@
-"""Optional LLM-judged faithfulness: does the answer say only what its passages say?
+"""Optional LLM judges: faithfulness and citation support.
 
-The configured language-model backend reads the question, the answer and the retrieved passages
-(``templates/judge.md``) and replies ``SCORE: x`` with x in [0, 1]. Off by default: a small local
-model is a weak judge, so the figure is a hint next to the exact metrics, never a gate by itself.
+- ``faithfulness`` (``--judge``): the configured language-model backend reads the question, the
+  answer and the retrieved passages (``templates/judge.md``) and replies ``SCORE: x`` in [0, 1].
+- ``support`` (``--support``), the ALCE way: each statement of the answer (the text up to each
+  citation marker) is judged against the exact spans it cites, alone (``templates/support.md``,
+  a yes or a no, held to those two words by a llama.cpp grammar where the backend is local); a
+  statement that only quotes its cited span is supported without asking, one that cites nothing
+  is not. The row's score is the share of its statements supported.
+
+Off by default: a small local model is a weak judge (on 12 hand-made pairs, true and false,
+the packaged 1.5B model judged 10 right), so the figures are hints next to the exact metrics.
 """
 
 from __future__ import annotations
@@ -14,14 +21,20 @@ from typing import Any
 
 from core.errors import ArticleQAError, BackendUnavailable
 from core.types import Answer
+from rag.citations import strip_quoted
 
 _SCORE = re.compile(r"SCORE\s*[:=]\s*([01](?:[.,]\d+)?)", re.IGNORECASE)
 MAX_PASSAGE_CHARS = 1200
 
 
-def template() -> string.Template:
-    """The judge prompt, shipped as package data."""
-    text = (resources.files("evaluation") / "templates" / "judge.md").read_text(encoding="utf-8")
+_MARKERS = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
+_QUOTE_INNER = re.compile(r"„([^“”\"]+)[“”\"]|«([^»]+)»|“([^”]+)”")
+_YES_NO = 'root ::= "yes" | "no"'
+
+
+def template(name: str = "judge") -> string.Template:
+    """A judge prompt, shipped as package data."""
+    text = (resources.files("evaluation") / "templates" / f"{name}.md").read_text(encoding="utf-8")
     return string.Template(text)
 
 
@@ -29,6 +42,34 @@ def render(answer: Answer) -> str:
     """The judge prompt for one answer (every placeholder must be filled)."""
     passages = "\n\n".join(f"[{p.n}] {p.text[:MAX_PASSAGE_CHARS]}" for p in answer.passages)
     return template().substitute(question=answer.question, passages=passages, answer=answer.answer)
+
+
+def statements(text: str) -> list[tuple[str, tuple[int, ...]]]:
+    """The answer's statements, each with the passage numbers it cites: the text up to a marker
+    (a statement after the last marker cites nothing).
+
+    >>> statements("On 9 October [1]. It was held in Dushanbe [1, 2].")
+    [('On 9 October', (1,)), ('It was held in Dushanbe', (1, 2))]
+    """
+    out: list[tuple[str, tuple[int, ...]]] = []
+    at = 0
+    for m in _MARKERS.finditer(text):
+        said = text[at : m.start()].strip(" .;,\n")
+        if said:
+            out.append((said, tuple(int(n) for n in re.findall(r"\d+", m.group(1)))))
+        at = m.end()
+    rest = text[at:].strip(" .;,\n")
+    if rest:
+        out.append((rest, ()))
+    return out
+
+
+def quotes_only(statement: str, cited: str) -> bool:
+    """Whether a statement only quotes its cited span: every quotation is in it, and what is left
+    outside them is a lead-in ("The article says:"), no claim."""
+    inner = [next(g for g in m.groups() if g is not None) for m in _QUOTE_INNER.finditer(statement)]
+    outside = re.findall(r"\w+", strip_quoted(statement))
+    return bool(inner) and all(q in cited for q in inner) and len(outside) <= 4
 
 
 def parse(reply: str) -> float | None:
@@ -46,18 +87,25 @@ def parse(reply: str) -> float | None:
 class Judge:
     """Scores answers with a chat backend (``rag.backends.ChatBackend``)."""
 
-    def __init__(self, chat: Any) -> None:
+    def __init__(self, chat: Any, faithful: bool = True, supports: bool = False) -> None:
         self.chat = chat
+        self.faithful = faithful  # score faithfulness (--judge)
+        self.supports = supports  # score citation support (--support)
 
     @classmethod
-    def from_backends(cls, backends: Any, backend: str | None) -> Judge:
-        """The judge for ``backend`` (or the default one) of ``rag.backends.Backends``."""
+    def from_backends(
+        cls, backends: Any, backend: str | None, faithful: bool = True, supports: bool = False
+    ) -> Judge:
+        """The judge for ``backend`` (or the default one) of ``rag.backends.Backends``; the
+        no-model path has none of its own, so it is judged by the local model."""
         name = backend or backends.default()
         if name == "extractive":
-            raise BackendUnavailable(
-                "--judge needs a language model: use --backend local or openai (extractive cannot judge)"
-            )
-        return cls(backends.get(name))
+            if faithful:
+                raise BackendUnavailable(
+                    "--judge needs a language model: use --backend local or openai (extractive cannot judge)"
+                )
+            name = "local"
+        return cls(backends.get(name), faithful, supports)
 
     def faithfulness(self, answer: Answer) -> float | None:
         """The judged share of supported claims; None for abstentions or when the judge fails."""
@@ -70,3 +118,35 @@ class Judge:
         except (ArticleQAError, TimeoutError, RuntimeError, ValueError, OSError):
             return None
         return parse(reply)
+
+    def support(self, answer: Answer) -> float | None:
+        """The share of the answer's statements that the spans they cite support; None for
+        abstentions, or when the judge fails on any statement."""
+        if answer.abstained or not answer.answer.strip():
+            return None
+        quotes = {c.n: c.quote for c in answer.citations}
+        verdicts = []
+        for said, cited in statements(answer.answer):
+            source = " … ".join(quotes[n] for n in cited if n in quotes)
+            if not source:
+                verdicts.append(False)  # cites nothing, or a number no citation has
+            elif quotes_only(said, source):
+                verdicts.append(True)
+            else:
+                verdict = self._entails(source, answer.question, said)
+                if verdict is None:
+                    return None
+                verdicts.append(verdict)
+        return sum(verdicts) / len(verdicts) if verdicts else None
+
+    def _entails(self, source: str, question: str, said: str) -> bool | None:
+        from langchain_core.messages import HumanMessage
+
+        prompt = template("support").substitute(source=source, question=question, answer=said)
+        extra = {"grammar": _YES_NO, "max_tokens": 2} if self.chat.name == "local" else {"max_tokens": 3}
+        try:
+            reply = "".join(self.chat.stream([HumanMessage(prompt)], extra=extra))
+        except (ArticleQAError, TimeoutError, RuntimeError, ValueError, OSError):
+            return None
+        word = re.match(r"\W*(yes|no)\b", reply, re.I)
+        return None if word is None else word.group(1).lower() == "yes"

@@ -30,7 +30,7 @@ from evaluation.targets import RowError, Target
 
 RESULTS = "results.jsonl"
 RUN = "run.json"
-MUST_MATCH = ("dataset", "target", "backend", "k", "article_id", "judge")
+MUST_MATCH = ("dataset", "target", "backend", "k", "article_id", "judge", "support")
 
 
 class RunError(ArticleQAError):
@@ -160,8 +160,10 @@ def _ask(example: Example, target: Target, k: int, judge: Judge | None) -> dict[
         return result_row(example, None, [], k, error=str(err) or type(err).__name__)
     ranking = target.ranking(example, answer)
     row = result_row(example, answer, ranking, k, retracted=getattr(target, "retracted", None))
-    if judge:
+    if judge and judge.faithful:
         row["scores"][scoring.JUDGED] = judge.faithfulness(answer)
+    if judge and judge.supports:
+        row["scores"][scoring.SUPPORT] = judge.support(answer)
     row["wall_ms"] = round((time.perf_counter() - started) * 1000, 2)
     return row
 

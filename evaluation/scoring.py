@@ -23,6 +23,7 @@ RETRACTION = "retraction_rate"  # streamed text that differs from the final answ
 CITATION = ("citation_precision", "citation_recall")
 ABSTENTION = ("abstention_precision", "abstention_recall", "false_refusal_rate")
 JUDGED = "faithfulness"
+SUPPORT = "citation_support"  # judged: share of statements their cited spans support (--support)
 
 
 def retrieval_names(k: int) -> tuple[str, ...]:
@@ -44,6 +45,7 @@ def metric_names(k: int, judged: bool = False) -> tuple[str, ...]:
         LANGUAGE,
         RETRACTION,
         *CITATION,
+        SUPPORT,
         *judge,
         *ABSTENTION,
         *latency_names(),
@@ -94,6 +96,7 @@ def aggregate(rows: Sequence[dict[str, Any]], k: int, judged: bool = False) -> d
         LANGUAGE,
         RETRACTION,
         *CITATION,
+        SUPPORT,
         *((JUDGED,) if judged else ()),
     ):
         out[name] = metrics.mean([r["scores"].get(name) for r in rows])

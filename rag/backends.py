@@ -70,17 +70,20 @@ class ChatBackend:
         self.server = server  # a server we started: restarted here if it has died
         self.use = use or ModelUse()  # when the model is not asked (by default: always asked)
 
-    def stream(self, messages: list[BaseMessage], cache_key: str = "") -> Iterator[str]:
+    def stream(
+        self, messages: list[BaseMessage], cache_key: str = "", extra: dict[str, Any] | None = None
+    ) -> Iterator[str]:
         """Text pieces of the reply; BackendUnavailable when the model service fails or takes
         longer than the time limit (only the service's own errors are caught: a bug is a bug).
-        ``cache_key`` names the passage the prompt starts with (its saved state is reused)."""
+        ``cache_key`` names the passage the prompt starts with (its saved state is reused);
+        ``extra``: more of the request's body (a llama.cpp grammar, a token limit)."""
         if self.server is not None:
             self.server.ensure()
         if self.states is None or not cache_key:
-            yield from self._stream(messages, {})
+            yield from self._stream(messages, dict(extra or {}))
             return
         with self.states.slot(cache_key) as slot:
-            yield from self._stream(messages, {"id_slot": slot, "cache_prompt": True})
+            yield from self._stream(messages, {**(extra or {}), "id_slot": slot, "cache_prompt": True})
 
     def _stream(self, messages: list[BaseMessage], extra: dict[str, Any]) -> Iterator[str]:
         import openai

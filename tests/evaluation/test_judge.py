@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -41,3 +42,38 @@ def test_parse() -> None:
 def test_extractive_cannot_judge(settings: Any) -> None:
     with pytest.raises(BackendUnavailable, match="--judge needs a language model"):
         Judge.from_backends(Backends(settings), "extractive")
+
+
+def test_support_asks_the_judge_about_each_statement(pipeline: Any) -> None:
+    answer = pipeline.ask("When was the CA–Russia summit?", backend="extractive")  # "9 October [1]."
+    assert Judge(_chat("yes"), supports=True).support(answer) == 1.0
+    assert Judge(_chat("no"), supports=True).support(answer) == 0.0
+    assert Judge(_chat("it depends"), supports=True).support(answer) is None  # no verdict: no score
+    assert Judge(_chat("yes"), supports=True).support(replace(answer, abstained=True)) is None
+
+
+def test_a_quote_of_the_cited_span_is_supported_without_asking(pipeline: Any) -> None:
+    answer = pipeline.ask("Какво представлява участието в парада на Победата в Москва?", backend="extractive")
+    assert answer.answer.startswith("В статията се казва: „")
+    assert Judge(_chat("no"), supports=True).support(answer) == 1.0  # the scripted "no" is never read
+
+
+def test_a_statement_that_cites_nothing_or_a_missing_passage_is_unsupported(pipeline: Any) -> None:
+    answer = pipeline.ask("When was the CA–Russia summit?", backend="extractive")
+    assert Judge(_chat("yes"), supports=True).support(replace(answer, answer="On 9 October.")) == 0.0
+    half = replace(answer, answer="On 9 October [1]. In Dushanbe [7].")
+    assert Judge(_chat("yes"), supports=True).support(half) == 0.5
+
+
+def test_the_no_model_path_is_judged_by_the_local_model() -> None:
+    class Named:  # the backends' registry, without starting a model server
+        def default(self) -> str:
+            return "extractive"
+
+        def get(self, name: str) -> Any:
+            return SimpleNamespace(name=name)
+
+    judge = Judge.from_backends(Named(), "extractive", faithful=False, supports=True)
+    assert judge.chat.name == "local" and judge.supports and not judge.faithful
+    with pytest.raises(BackendUnavailable, match="--judge needs a language model"):
+        Judge.from_backends(Named(), None, faithful=True, supports=True)
