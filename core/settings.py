@@ -39,7 +39,7 @@ class Tuning:
     quote_languages: tuple[str, ...] = ("ru",)  # local model: so do readers of these (README, "Tuning")
     quote_min_score: float = 0.80  # the no-model answer quotes no sentence scoring below this
     second_within: float = 0.015  # ... and a second sentence only this close to the best
-    next_within: float = 0.08  # ... and the best one's next sentence with it when this close (README, "Tuning")
+    next_within: float = 0.08  # ... and its next sentence with it when this close (README, "Tuning")
     lexical_bonus: float = 0.012  # ranking: per name or number shared with the question (up to 4)
     answer_type_bonus: float = 0.03  # ranking: a sentence holding the kind of fact asked for
     typed_among: int = 4  # evidence: best-ranked sentences that may hold the fact asked for
