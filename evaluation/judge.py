@@ -122,18 +122,22 @@ class Judge:
     def support(self, answer: Answer) -> float | None:
         """The share of the answer's statements that the spans they cite support; None for
         abstentions, or when the judge fails on any statement."""
-        if answer.abstained or not answer.answer.strip():
-            return None
         quotes = {c.n: c.quote for c in answer.citations}
+        return self.support_of(answer.question, answer.answer, answer.abstained, quotes)
+
+    def support_of(self, question: str, text: str, abstained: bool, quotes: dict[int, str]) -> float | None:
+        """``support`` of an answer's parts: its text, and its cited quotes by number."""
+        if abstained or not text.strip():
+            return None
         verdicts = []
-        for said, cited in statements(answer.answer):
+        for said, cited in statements(text):
             source = " … ".join(quotes[n] for n in cited if n in quotes)
             if not source:
                 verdicts.append(False)  # cites nothing, or a number no citation has
             elif quotes_only(said, source):
                 verdicts.append(True)
             else:
-                verdict = self._entails(source, answer.question, said)
+                verdict = self._entails(source, question, said)
                 if verdict is None:
                     return None
                 verdicts.append(verdict)

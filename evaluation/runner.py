@@ -149,7 +149,24 @@ def run(
                 bar.update(1)
     finally:
         bar.close()
+    if judge and judge.supports:
+        _judge_support(out / RESULTS, list(done.values()), judge)
     return RunResult([done[e.id] for e in examples], asked, len(examples) - len(todo))
+
+
+def _judge_support(results: Path, rows: list[dict[str, Any]], judge: Judge) -> None:
+    """Citation support, judged once every answer is in (so the judge's prompts never stand
+    between the model and a passage state an answer would reuse, nor in its timings); the
+    results file is rewritten whole, atomically."""
+    for row in rows:
+        if scoring.SUPPORT not in row["scores"] and not row.get("error"):
+            quotes = {int(c["n"]): str(c["quote"]) for c in row.get("citations", [])}
+            row["scores"][scoring.SUPPORT] = judge.support_of(
+                str(row["user_input"]), str(row["response"]), bool(row["abstained"]), quotes
+            )
+    fresh = results.with_suffix(".tmp")
+    fresh.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    os.replace(fresh, results)
 
 
 def _ask(example: Example, target: Target, k: int, judge: Judge | None) -> dict[str, Any]:
@@ -162,8 +179,6 @@ def _ask(example: Example, target: Target, k: int, judge: Judge | None) -> dict[
     row = result_row(example, answer, ranking, k, retracted=getattr(target, "retracted", None))
     if judge and judge.faithful:
         row["scores"][scoring.JUDGED] = judge.faithfulness(answer)
-    if judge and judge.supports:
-        row["scores"][scoring.SUPPORT] = judge.support(answer)
     row["wall_ms"] = round((time.perf_counter() - started) * 1000, 2)
     return row
 

@@ -11,6 +11,7 @@ import pytest
 from core.types import Answer
 from evaluation import runner
 from evaluation.dataset import Example
+from evaluation.judge import Judge
 from evaluation.runner import RunError
 from evaluation.targets import InProcess
 
@@ -133,3 +134,23 @@ def test_a_failing_question_is_recorded_and_the_run_goes_on(
     bad, good = result.rows
     assert "characters long" in bad["error"] and bad["response"] == ""
     assert good["error"] == "" and good["response"]
+
+
+def test_citation_support_is_judged_after_every_answer(
+    pipeline: Any, subset: list[Example], tmp_path: Path
+) -> None:
+    asked: list[str] = []
+
+    class Judging(Judge):  # the LLM boundary scripted: every statement is supported
+        def _entails(self, source: str, question: str, said: str) -> bool | None:
+            asked.append(question)
+            return True
+
+    target = Recording(pipeline)
+    judge = Judging(None, faithful=False, supports=True)
+    result = runner.run(subset[:3], target, tmp_path, _config(), judge=judge, progress=False)
+    assert len(asked) <= 3 and len(target.asked) == 3  # one judged statement per short answer, at most
+    on_file = runner.read_results(tmp_path / runner.RESULTS)
+    assert [r["id"] for r in on_file] == [e.id for e in subset[:3]]
+    for row in (*result.rows, *on_file):
+        assert row["scores"]["citation_support"] == (None if row["abstained"] else 1.0)
