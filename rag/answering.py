@@ -44,6 +44,8 @@ class Answerer:
 
     def needs_model(self, draft: Answer, article: Article, backend: str) -> bool:
         """Whether answering ``draft`` asks the language model (and so waits in its line)."""
+        if overview.asks(draft.question):
+            return False
         found = self._gather(draft, article)
         return self._route(draft, found, article, backend) == "model"
 
@@ -58,14 +60,12 @@ class Answerer:
         )
 
     def _route(self, draft: Answer, found: evidence.Evidence, article: Article, backend: str) -> str:
-        """``"overview"`` (what the whole article is about), ``"abstain"`` (too weak, about a name
+        """``"abstain"`` (too weak, about a name
         the article never mentions, a typed question without its fact, or a question about the
         future that no sentence found speaks of),
         ``"short"`` (no model, or a short answer this backend's small model would not better) or
         ``"model"``."""
         t = self.tuning
-        if overview.asks(draft.question):  # what the whole article covers: its summary, cited to its lead
-            return "overview"
         if found.dated:  # the dateline answers by rule, however unlike the question it reads
             return "short"
         floor = t.min_score if found.fact is None else t.fact_min_score
@@ -88,11 +88,11 @@ class Answerer:
     ) -> Iterator[str | Answer]:
         """Verified text pieces as they are ready, then the final Answer (whose text they make up)."""
         t = self.tuning
+        if overview.asks(draft.question):  # what the whole article covers: nothing to rank
+            yield replace(present.overview(draft, article), backend="extractive")  # passage 1: its opening
+            return
         found = self._gather(draft, article)
         route = self._route(draft, found, article, backend)
-        if route == "overview":  # cited to the article's opening, passage 1 as retrieved
-            yield replace(present.overview(draft, article), backend="extractive")
-            return
         draft = replace(draft, passages=found.passages)
         if route == "abstain":
             yield present.abstain(draft, article)

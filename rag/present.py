@@ -36,9 +36,11 @@ def overview(draft: Answer, article: Article) -> Answer:
     """What the whole article covers, in the reader's language, cited to its lead (passage 1,
     the article's opening): its lead quoted where it has no summary in that language."""
     opening = draft.passages[0]
-    lead = next(s for s in sentences(opening.text) if not DATELINE.fullmatch(opening.text[s.start : s.end]))
-    text = opening.text[lead.start : lead.end]
-    start = opening.start + lead.start
+    leads = (s for s in sentences(opening.text) if not DATELINE.fullmatch(opening.text[s.start : s.end]))
+    lead = next(leads, None)  # an opening that is only a dateline: the dateline is its lead
+    at, end = (lead.start, lead.end) if lead is not None else (0, len(opening.text))
+    text = opening.text[at:end]
+    start = opening.start + at
     cite = Citation(
         1, opening.chunk_id, paragraph_at(paragraphs(article.text), start), start, start + len(text), text
     )

@@ -176,6 +176,15 @@ def test_an_article_without_a_summary_in_the_readers_language_is_its_lead_quoted
     assert_quotes_are_exact(answer, article)
 
 
+def test_an_opening_that_is_only_a_dateline_is_cited_whole(pipeline, article) -> None:
+    draft, _, _ = pipeline._draft("What is this article about?", (), "extractive", None)
+    first = draft.passages[0]
+    dateline = replace(first, text="date 2025-12-25", end=first.start + len("date 2025-12-25"))
+    answer = present.overview(replace(draft, passages=(dateline, *draft.passages[1:])), article)
+    (cite,) = answer.citations
+    assert (cite.start, cite.quote) == (first.start, "date 2025-12-25") and not answer.abstained
+
+
 def test_the_protagonist_near_every_visit_answers_no_where(pipeline) -> None:
     # the closing trip (Saint Petersburg) is not retrieved for these words; Tokayev is in every
     # sentence that is, so no visit of his is given as the answer (it used to be "Japan [1].")
