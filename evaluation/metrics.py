@@ -218,6 +218,8 @@ def answer_language(response: str, expected: str) -> float | None:
     (1.0, 0.0)
     >>> answer_language("Самарканд, Бишкек, Душанбе, Ашхабад, Ташкент и Аваза [1].", "ru")  # names only
     1.0
+    >>> answer_language("Азербайджан [1].", "bg"), answer_language("Астана [1].", "en")
+    (1.0, 0.0)
     """
     own = re.sub(r"\[\d+(?:\s*[,;]\s*\d+)*\]", " ", citations.strip_quoted(response))
     if not re.search(r"[^\W\d_]", own):
@@ -226,8 +228,9 @@ def answer_language(response: str, expected: str) -> float | None:
         return 0.0
     words = re.findall(r"[^\W\d_]+", own)
     names = [w for w in words if w[:1].isupper() or w in ("и", "and")]  # "Пекин, Вашингтон и Токио"
-    if len(words) <= 4 or len(names) == len(words):  # "30 August – 3 September", a list of names:
-        # too short, or too bare, to tell apart
+    if len(names) == len(words):  # "Азербайджан [1].": a name is no language's (its script fits)
+        return 1.0
+    if len(words) <= 4:  # "30 August – 3 September": too short to tell apart
         other = {"bg": "ru", "ru": "bg"}.get(expected)  # short Cyrillic: wrong only if clearly the other
         return 0.0 if other and language.detect(own, expected) == other else 1.0
     return 1.0 if language.detect(own, "?") in (expected, "?") else 0.0
