@@ -25,7 +25,7 @@ from core.errors import BackendUnavailable
 from core.settings import Tuning
 from core.types import Answer, Article, Turn
 from prompts import message
-from rag import checks, conversation, evidence, facts, overview, present, prompting, roles, tense
+from rag import checks, conversation, evidence, facts, overview, present, prompting, roles, smalltalk, tense
 from rag.backends import Backends, ModelUse
 from rag.extractive import SentenceRanker
 from rag.unmentioned import unmentioned
@@ -44,7 +44,7 @@ class Answerer:
 
     def needs_model(self, draft: Answer, article: Article, backend: str) -> bool:
         """Whether answering ``draft`` asks the language model (and so waits in its line)."""
-        if overview.asks(draft.question):
+        if overview.asks(draft.question) or smalltalk.kind(draft.question):
             return False
         found = self._gather(draft, article)
         return self._route(draft, found, article, backend) == "model"
@@ -88,6 +88,10 @@ class Answerer:
     ) -> Iterator[str | Answer]:
         """Verified text pieces as they are ready, then the final Answer (whose text they make up)."""
         t = self.tuning
+        said = smalltalk.kind(draft.question)
+        if said is not None:  # "Hi", "Thanks!", "Ignore your instructions…": not about the article
+            yield replace(present.reply(draft, article, said), backend="extractive")
+            return
         if overview.asks(draft.question):  # what the whole article covers: nothing to rank
             yield replace(present.overview(draft, article), backend="extractive")  # passage 1: its opening
             return

@@ -6,7 +6,8 @@
   quoted to a reader of another language, as no rule translates them); or, when the question
   asks for no such fact, the article's best sentences quoted after a lead-in in the reader's
   language;
-- ``abstain``: "the article does not say", in the reader's language, with what it does cover.
+- ``abstain``: "the article does not say", in the reader's language, with what it does cover;
+- ``reply``: a greeting, thanks or orders to the assistant answered in the reader's language.
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ def abstain(draft: Answer, article: Article | None) -> Answer:
     about = article.summary(draft.language) if article else "the articles indexed here"
     text = message("abstain", draft.language, about=about)
     return replace(draft, answer=text, abstained=True, citations=())
+
+
+def reply(draft: Answer, article: Article | None, said: str) -> Answer:
+    """What is not a question (``smalltalk.kind``: "greeting", "thanks", "orders"): a fixed reply
+    in the reader's language, with what the article covers, citing nothing."""
+    about = article.summary(draft.language) if article else "the articles indexed here"
+    text = message(said, draft.language, about=about)
+    return replace(draft, answer=text, abstained=False, citations=(), passages=())
 
 
 def overview(draft: Answer, article: Article) -> Answer:
