@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from core.types import Turn
+from rag import smalltalk
 
 MAX_TURNS = 6
 _FOLLOW_UP = re.compile(
@@ -75,7 +76,60 @@ def standalone(question: str, history: Sequence[Turn]) -> str:
             asked.append(turn)
         else:  # the last answer names what "he" or "there" refers to
             said = re.sub(r"\s*\[\d+\]", "", turn.content).strip()[:200]
+    swapped = _swapped(base, question)
+    if swapped is not None:  # "And China?": the question before, about China (not Japan's answer)
+        return swapped
     return " ".join(part for part in (base, said, question.strip()) if part)
+
+
+_NAME = r"[A-ZА-ЯЁ][\w'’.–-]*(?:\s+[A-ZА-ЯЁ][\w'’.–-]*)*"
+_ONLY_NAME = re.compile(
+    r"^\W*(?i:and|what about|how about|what of|и|а|ами|а какво за|а как е с|а что с|а как с|ну а)\s+"
+    r"(?i:(?:in|to|with|from|of|at|в|във|на|с|със|от|до|за|из|к|ко|о|об|у)\s+)?(?i:the\s+)?"
+    rf"(?P<name>{_NAME})\s*\?*\s*$"
+)
+_NAMES = re.compile(rf"(?<=\s)(?:{_NAME})")  # names after a question's first word
+
+
+def _swapped(base: str, question: str) -> str | None:
+    """``base`` with its last name replaced by the one a bare "And China?" asks about.
+
+    >>> _swapped("When did Tokayev visit Japan?", "And China?")
+    'When did Tokayev visit China?'
+    >>> _swapped("Кога Токаев посети Япония?", "А в Китай?")
+    'Кога Токаев посети Китай?'
+    >>> _swapped("When was the summit?", "And China?") is None  # no name to replace
+    True
+    >>> _swapped("When did Tokayev visit Japan?", "And the others?") is None  # not a name
+    True
+    """
+    m = _ONLY_NAME.match(question)
+    if m is None:
+        return None
+    names = list(_NAMES.finditer(base))
+    if not names:
+        return None
+    last = names[-1]
+    return base[: last.start()] + m["name"] + base[last.end() :]
+
+
+def topical(history: Sequence[Turn]) -> list[Turn]:
+    """The turns without greetings, thanks and their replies: "And where?" after "Thanks!" is
+    about the question before the thanks.
+
+    >>> asked = [Turn("user", "When was the summit?"), Turn("assistant", "In May [1]."),
+    ...          Turn("user", "Thanks!"), Turn("assistant", "You're welcome.")]
+    >>> standalone("And where?", topical(asked))
+    'When was the summit? In May. And where?'
+    """
+    out: list[Turn] = []
+    skip = False
+    for turn in history:
+        if turn.role == "user":
+            skip = smalltalk.kind(turn.content) is not None
+        if not skip:
+            out.append(turn)
+    return out
 
 
 def recent(history: Sequence[Turn], turns: int = 2, chars: int = 600) -> list[Turn]:

@@ -165,7 +165,7 @@ class Pipeline:
         """The question validated, in its language, made standalone and its passages retrieved:
         the answer still to write, the article it is about (None when nothing was found), the turns."""
         question = self.validate(question)
-        turns = self._history(history)
+        turns = conversation.topical(self._history(history))  # "Thanks!" is no turn to follow up
         name = backend or self.backends.default()
         if name not in BACKENDS:
             raise BackendUnavailable(f"backend must be one of {', '.join(BACKENDS)}, got {name!r}")
