@@ -50,11 +50,14 @@ class Answerer:
         return self._route(draft, found, article, backend) == "model"
 
     def _gather(self, draft: Answer, article: Article) -> evidence.Evidence:
+        # the reader's words say what kind of fact is asked ("And where?"), unless the question
+        # before was asked anew about what they name ("And China?": its "When …?" is the kind)
+        now = draft.question if draft.question in draft.standalone_question else None
         return evidence.gather(
             draft.standalone_question,
             draft.passages,
             self.ranker,
-            draft.question,
+            now,
             self.tuning,
             roles.posts(article.text),
         )

@@ -193,6 +193,15 @@ def test_what_is_not_a_question_gets_a_reply_not_the_byline(pipeline, text, lang
     assert not answer.citations and not answer.abstained and "[1]" not in answer.answer
 
 
+def test_and_another_place_asks_the_same_kind_of_fact_about_it(pipeline) -> None:
+    # "And China?" has no question word: the question before says it is a "When …?"
+    first = pipeline.ask("When did Tokayev visit Japan?", backend="extractive")
+    history = [Turn("user", first.question), Turn("assistant", first.answer)]
+    answer = pipeline.ask("And China?", history=history, backend="extractive")
+    assert answer.standalone_question == "When did Tokayev visit China?"
+    assert answer.answer == "30 August – 3 September 2025 [1]."
+
+
 def test_an_opening_that_is_only_a_dateline_is_cited_whole(pipeline, article) -> None:
     draft, _, _ = pipeline._draft("What is this article about?", (), "extractive", None)
     first = draft.passages[0]
