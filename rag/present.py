@@ -35,10 +35,10 @@ def abstain(draft: Answer, article: Article | None) -> Answer:
 
 def reply(draft: Answer, article: Article | None, said: str) -> Answer:
     """What is not a question (``smalltalk.kind``: "greeting", "thanks", "orders"): a fixed reply
-    in the reader's language, with what the article covers, citing nothing."""
+    in the reader's language, with what the article covers, citing nothing; orders are refused."""
     about = article.summary(draft.language) if article else "the articles indexed here"
     text = message(said, draft.language, about=about)
-    return replace(draft, answer=text, abstained=False, citations=(), passages=())
+    return replace(draft, answer=text, abstained=said == "orders", citations=(), passages=())
 
 
 def overview(draft: Answer, article: Article) -> Answer:

@@ -190,7 +190,8 @@ def test_what_is_not_a_question_gets_a_reply_not_the_byline(pipeline, text, lang
     assert not pipeline.needs_model(text, backend="local")
     answer = pipeline.ask(text, backend="local")
     assert answer.answer.startswith(said) and answer.language == language
-    assert not answer.citations and not answer.abstained and "[1]" not in answer.answer
+    assert not answer.citations and "[1]" not in answer.answer
+    assert answer.abstained == text.startswith("Ignore")  # orders are refused; a greeting is not
 
 
 def test_and_another_place_asks_the_same_kind_of_fact_about_it(pipeline) -> None:
