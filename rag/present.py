@@ -28,16 +28,19 @@ from rag.verify import Checked
 
 def abstain(draft: Answer, article: Article | None) -> Answer:
     """The article does not answer the question: say so, and say what it covers."""
-    about = article.summary(draft.language) if article else "the articles indexed here"
-    text = message("abstain", draft.language, about=about)
+    text = message("abstain", draft.language, about=_about(article, draft.language))
     return replace(draft, answer=text, abstained=True, citations=())
+
+
+def _about(article: Article | None, language: str) -> str:
+    """What the article covers, in ``language``, for the fixed replies."""
+    return article.summary(language) if article else "the articles indexed here"
 
 
 def reply(draft: Answer, article: Article | None, said: str) -> Answer:
     """What is not a question (``smalltalk.kind``: "greeting", "thanks", "orders"): a fixed reply
     in the reader's language, with what the article covers, citing nothing; orders are refused."""
-    about = article.summary(draft.language) if article else "the articles indexed here"
-    text = message(said, draft.language, about=about)
+    text = message(said, draft.language, about=_about(article, draft.language))
     return replace(draft, answer=text, abstained=said == "orders", citations=(), passages=())
 
 
