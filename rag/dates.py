@@ -7,6 +7,7 @@ import re
 
 __all__ = [
     "BG_MONTHS",
+    "BG_SEASONS",
     "DATE",
     "EN_MONTHS",
     "ISO",
@@ -14,6 +15,7 @@ __all__ = [
     "RU_MONTHS_PREP",
     "months_in",
     "say",
+    "season_words",
     "seasons_in",
 ]
 
@@ -183,6 +185,7 @@ _SEASONS = [  # stems in English, Bulgarian and Russian
     ("autumn", r"autumn|fall\b|есен|осен"),
     ("winter", r"winter|зим"),
 ]
+BG_SEASONS = {"spring": "пролетта", "summer": "лятото", "autumn": "есента", "winter": "зимата"}
 
 
 def seasons_in(text: str) -> set[str]:
@@ -195,3 +198,14 @@ def seasons_in(text: str) -> set[str]:
     """
     low = text.lower()
     return {season for season, stems in _SEASONS if re.search(rf"\b(?:{stems})", low)}
+
+
+def season_words(text: str) -> list[str]:
+    """The article's (Bulgarian) words for the seasons ``text`` names: what a keyword search
+    looks for besides them ("in spring and summer" is „през пролетта и лятото“).
+
+    >>> season_words("Which cities in spring and summer?"), season_words("осенью")
+    (['пролетта', 'лятото'], ['есента'])
+    """
+    found = seasons_in(text)
+    return [BG_SEASONS[season] for season, _ in _SEASONS if season in found]

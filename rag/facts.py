@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from core.articles import DATELINE
-from rag import dates, numbers, roles
+from rag import dates, numbers, ordinals, roles
 from rag.bm25 import terms
 from rag.names import (
     article_words,
@@ -58,9 +58,10 @@ __all__ = [
 ]
 
 Kind = str  # "when" | "where" | "places" (a list) | "count" | "who" (a person) | "which" (a named thing)
-# | "role" (who a person named is: "Who is Paul Kagame?") | ""
+# | "role" (who a person named is: "Who is Paul Kagame?") | "ordinal" (which one in a row) | ""
 
 _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
+    ("ordinal", ordinals.ASKS),  # «Какое по счёту заседание?»: not a count, not a date
     (
         "when",
         re.compile(
@@ -208,6 +209,8 @@ def spans(sentence: str, of: Kind) -> list[Fact]:
         return [_whole_name(sentence, m.start(1), m.end(1)) for m in _PLACE.finditer(sentence)]
     if of == "places":
         return _cities(sentence)
+    if of == "ordinal":
+        return [Fact(of, m.start(), m.end(), m.group(0)) for m in ordinals.ORDINAL.finditer(sentence)]
     if of in NAMED:
         return _named(sentence, of)
     return []
@@ -390,8 +393,8 @@ def best(
         bonus += fits.get(fact, 0)  # the office asked for
         if published and DATELINE.fullmatch(before + fact.text):
             bonus = 2  # the dateline dates the article itself
-        if len(found) == 1 and (of in STATED or of == "places"):  # the sentence's only date (place,
-            # number, list) is its event's
+        if len(found) == 1 and (of in STATED or of in ("places", "ordinal")):  # the sentence's only
+            # date (place, number, list, ordinal) is its event's
             before = f"{sentence[: fact.start]} {sentence[fact.end :]}"
         if wanted == "organisation" and sort_of(fact.text) == wanted and of in NAMED:  # it was asked for
             bonus += 1
@@ -590,10 +593,13 @@ def sayable(fact: Fact, language: str) -> bool:
     return fact.kind != "role" or language == "bg"
 
 
-def say(fact: Fact | None, language: str) -> str:
-    """The fact as a reader of ``language`` would write it (Bulgarian: the article's words)."""
+def say(fact: Fact | None, language: str, question: str = "") -> str:
+    """The fact as a reader of ``language`` would write it (Bulgarian: the article's words); an
+    ordinal agrees with the noun of the reader's ``question`` («Какая по счёту встреча?»)."""
     if fact is None:
         return ""
+    if fact.kind == "ordinal":
+        return ordinals.say(fact.text, language, question)
     if fact.kind == "when" and dates.ISO.fullmatch(fact.text):
         return dates.say(fact.text, language)
     if fact.kind == "role":  # the article's words: quoted to other readers, a subject to its own

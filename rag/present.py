@@ -77,7 +77,7 @@ def short(draft: Answer, evidence: Evidence, article: Article, tuning: Tuning | 
         return replace(draft, answer=text, citations=(cite,), passages=evidence.passages, abstained=False)
     if evidence.fact is not None and evidence.best is not None:
         best = evidence.best
-        said = facts.say(evidence.fact, draft.language)
+        said = facts.say(evidence.fact, draft.language, draft.question)
         said = said[:1].upper() + said[1:]
         cite = _citation(article, by_n[best.n].chunk_id, by_n[best.n].start, best)
         text = f"{said} [{best.n}]."  # the quote is the citation's, shown with the sources

@@ -22,6 +22,7 @@ from core.types import Chunk, Passage
 from index.embeddings import ArticleEmbeddings
 from index.store import Store
 from rag.bm25 import BM25
+from rag.dates import season_words
 from rag.names import article_forms
 
 log = logging.getLogger(__name__)
@@ -140,7 +141,8 @@ class HybridRetriever:
         else:
             dense = self.store.search(vector, max(self.candidates, k), article_id, known)
         t3 = time.perf_counter()
-        keyword = bm25.search(question, max(self.candidates, k), article_id, article_forms(question))
+        extra = article_forms(question) + season_words(question)  # the article's words for its names, seasons
+        keyword = bm25.search(question, max(self.candidates, k), article_id, extra)
         if stale and keyword:  # keep the hits still in the index, as they are now
             live = self.store.chunks_by_id([c.id for c, _ in keyword])
             keyword = [(live[c.id], score) for c, score in keyword if c.id in live]
