@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ASKS", "ORDINAL", "asks", "say", "value"]
+__all__ = ["ASKS", "ORDINAL", "say", "value"]
 
 _STEMS = {
     "първ": 1, "втор": 2, "трет": 3, "четвърт": 4, "пет": 5,
@@ -21,8 +21,9 @@ _STEMS = {
 }  # fmt: skip
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _STEM = "|".join(sorted(_STEMS, key=len, reverse=True))
+_WORD = rf"({_STEM})(?:ият|ия|ата|ото|и|а|о)"  # the stem, then a gender, number and article ending
 ORDINAL = re.compile(  # a word, or a Roman numeral before a lowercase word ("VII консултативна")
-    rf"(?<![\w-])(?:(?:{_STEM})(?:ият|ия|ата|ото|и|а|о)|(?:{'|'.join(sorted(_ROMAN, key=len, reverse=True))})"
+    rf"(?<![\w-])(?:{_WORD}|(?:{'|'.join(sorted(_ROMAN, key=len, reverse=True))})"
     r"(?=\s+[а-я]))(?![\w-])",
 )
 ASKS = re.compile(  # "Какое по счёту заседание?", „Кое поред заседание?“, "What number summit?"
@@ -37,15 +38,6 @@ _THIRD = {"m": "третий", "f": "третья", "n": "третье"}
 _ASKED_GENDER = re.compile(r"\b(?:как|котор)(ое|ой|ый|ая|ую|ом|ого|ым|ою|ей)\s+по\s+сч[её]ту", re.I)
 
 
-def asks(question: str) -> bool:
-    """Whether ``question`` asks for a place in a series ("which one in a row"), not a count.
-
-    >>> asks("Какое по счёту заседание прошло?"), asks("Кое поред заседание беше?"), asks("How many?")
-    (True, True, False)
-    """
-    return bool(ASKS.search(question))
-
-
 def value(text: str) -> int | None:
     """The place in the series that an ordinal of the article says.
 
@@ -54,7 +46,7 @@ def value(text: str) -> int | None:
     """
     if text in _ROMAN:
         return _ROMAN[text]
-    m = re.fullmatch(rf"({_STEM})(?:ият|ия|ата|ото|и|а|о)", text.lower())
+    m = re.fullmatch(_WORD, text.lower())
     return _STEMS[m.group(1)] if m else None
 
 
