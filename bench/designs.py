@@ -15,10 +15,13 @@
 5. **facts first, the article's own words for its own language, the model for the rest**
    (``Tuning.facts_first`` and ``Tuning.quote_own_language``): as 4, but a reader who asks
    in the article's language gets its sentence quoted (design 1); the model only translates;
-6. **as 5, Russian readers quoted too** (the default, ``Tuning.quote_languages``): a reader
+6. **as 5, Russian readers quoted too** (``Tuning.quote_languages``): a reader
    asking in Russian gets the article's sentence after a Russian lead-in, as in design 1: the
    small model's Russian is the article's Bulgarian words with Russian endings;
-7. **naive LangChain chain**: RecursiveCharacterTextSplitter (1000/200), langchain-chroma with
+7. **as 6, a Russian "which X" told the article's phrase, translated** (the default,
+   ``Tuning.phrase_languages``): the model translates only the few words that answer
+   (`rag/phrases.py`), shown when every word keeps its cognate; else the quote of design 6;
+8. **naive LangChain chain**: RecursiveCharacterTextSplitter (1000/200), langchain-chroma with
    the same embeddings, similarity_search (k=4), LangChain's "stuff" prompt, the same model
    behind the same llama.cpp server, no checks.
 
@@ -78,17 +81,24 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         model_cache(data)
-        for name, layout, backend, first, quote, quoted in (
-            ("no model (facts + quotes)", "passage", "extractive", True, True, ()),
-            ("sentence + model", "sentence", "local", False, False, ()),
-            ("passage + model (cached state)", "passage", "local", False, False, ()),
-            ("facts first, then passage + model", "passage", "local", True, False, ()),
-            ("facts first, own language quoted, model translates", "passage", "local", True, True, ()),
-            ("as 5, Russian readers quoted too", "passage", "local", True, True, ("ru",)),
+        for name, layout, backend, first, quote, quoted, phrased in (
+            ("no model (facts + quotes)", "passage", "extractive", True, True, (), ()),
+            ("sentence + model", "sentence", "local", False, False, (), ()),
+            ("passage + model (cached state)", "passage", "local", False, False, (), ()),
+            ("facts first, then passage + model", "passage", "local", True, False, (), ()),
+            ("facts first, own language quoted, model translates", "passage", "local", True, True, (), ()),
+            ("as 5, Russian readers quoted too", "passage", "local", True, True, ("ru",), ()),
+            ("as 6, Russian which-X phrases translated", "passage", "local", True, True, ("ru",), ("ru",)),
         ):
             if args.only and not any(word in name for word in args.only):
                 continue
-            tuning = replace(Tuning(), facts_first=first, quote_own_language=quote, quote_languages=quoted)
+            tuning = replace(
+                Tuning(),
+                facts_first=first,
+                quote_own_language=quote,
+                quote_languages=quoted,
+                phrase_languages=phrased,
+            )
             settings = Settings.from_env().with_(data_dir=data, local_layout=layout, tuning=tuning)
             pipeline = Pipeline(settings)
             pipeline.warm_up(load_model=backend != "extractive")

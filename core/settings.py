@@ -37,6 +37,7 @@ class Tuning:
     facts_first: bool = True  # local model: a date, place, number or name found by rules is the answer
     quote_own_language: bool = True  # local model: a reader of the article's language gets its sentence
     quote_languages: tuple[str, ...] = ("ru",)  # local model: so do readers of these (README, "Tuning")
+    phrase_languages: tuple[str, ...] = ("ru",)  # ... told a "which X" phrase, translated, if its words hold
     quote_min_score: float = 0.80  # the no-model answer quotes no sentence scoring below this
     second_within: float = 0.015  # ... and a second sentence only this close to the best
     next_within: float = 0.08  # ... and its next sentence with it when this close (README, "Tuning")

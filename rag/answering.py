@@ -7,6 +7,9 @@
              ─ no model (or the local model, when rules found the fact asked for or the reader
                reads the article's language): the short answer (the fact in the reader's
                language, cited; else the best sentences quoted)
+             ─ a "which X" question of a reader of a close language (Russian, to a Bulgarian
+               article): the article's phrase for X, translated by the model, shown only when
+               its words are kept (``phrases.keeps``); else the short answer
              ─ model: prompt -> raw text -> sentences -> every check -> verified sentences
                  (streamed one by one; nothing shown is taken back)
              ─ a refusal: abstain; nothing verified: the short answer; the model failed
@@ -25,13 +28,27 @@ from core.errors import BackendUnavailable
 from core.settings import Tuning
 from core.types import Answer, Article, Turn
 from prompts import message
-from rag import checks, conversation, evidence, facts, overview, present, prompting, roles, smalltalk, tense
+from rag import (
+    checks,
+    conversation,
+    evidence,
+    facts,
+    overview,
+    phrases,
+    present,
+    prompting,
+    roles,
+    smalltalk,
+    tense,
+)
 from rag.backends import Backends, ModelUse
-from rag.extractive import SentenceRanker
+from rag.extractive import Pick, SentenceRanker
 from rag.unmentioned import unmentioned
 from rag.verify import Checked, verified
 
 log = logging.getLogger(__name__)
+
+PHRASE_TOKENS = 48  # a translated phrase is a few words
 
 
 class Answerer:
@@ -47,7 +64,7 @@ class Answerer:
         if overview.asks(draft.question) or smalltalk.kind(draft.question):
             return False
         found = self._gather(draft, article)
-        return self._route(draft, found, article, backend) == "model"
+        return self._route(draft, found, article, backend) in ("model", "phrase")
 
     def _gather(self, draft: Answer, article: Article) -> evidence.Evidence:
         # the reader's words say what kind of fact is asked ("And where?"), unless the question
@@ -66,8 +83,8 @@ class Answerer:
         """``"abstain"`` (too weak, about a name
         the article never mentions, a typed question without its fact, or a question about the
         future that no sentence found speaks of),
-        ``"short"`` (no model, or a short answer this backend's small model would not better) or
-        ``"model"``."""
+        ``"short"`` (no model, or a short answer this backend's small model would not better),
+        ``"phrase"`` (the short answer's phrase for "which X", translated) or ``"model"``."""
         t = self.tuning
         if found.dated:  # the dateline answers by rule, however unlike the question it reads
             return "short"
@@ -82,9 +99,65 @@ class Answerer:
         ):  # "Where will the next summit be?" is not answered by where the last one was
             return "abstain"
         use = self.backends.use(backend)
-        if backend == "extractive" or _without_model(use, found, draft.language, article):
+        if backend == "extractive":
             return "short"
+        if _without_model(use, found, draft.language, article):
+            return "phrase" if self._phrase(draft, found, article, use) is not None else "short"
         return "model"
+
+    def _phrase(
+        self, draft: Answer, found: evidence.Evidence, article: Article, use: ModelUse
+    ) -> Pick | None:
+        """The article's phrase that answers a "which X" question of a reader of a close language
+        (a Pick of it within its sentence's passage), or who the article says someone asked
+        about is; None when there is none."""
+        if (
+            draft.language not in use.phrase_languages
+            or (article.language, draft.language) not in phrases.CLOSE
+        ):
+            return None
+        fact, best = found.fact, found.best
+        if fact is not None and best is not None and not facts.sayable(fact, draft.language):
+            # who the article says someone is: its words, to translate („президентът на Руанда“)
+            at, end = phrases.trimmed(fact.text, draft.standalone_question)  # less the name asked about
+            at, end = fact.start + at, fact.start + end
+            return replace(best, start=best.start + at, end=best.start + end, text=best.text[at:end])
+        if fact is not None:
+            return None
+        noun = phrases.asked(draft.standalone_question)
+        if noun is None:
+            return None
+        t = self.tuning
+        for pick in found.ranked[: t.typed_among]:
+            if pick.score < found.score - t.typed_within:
+                break
+            span = phrases.phrase(pick.text, noun, draft.standalone_question)
+            if span is not None:
+                start, end = span
+                return replace(
+                    pick, start=pick.start + start, end=pick.start + end, text=pick.text[start:end]
+                )
+        return None
+
+    def _phrased(self, draft: Answer, found: evidence.Evidence, article: Article, backend: str) -> Answer:
+        """The phrase the model translated, when it keeps the article's words; else the short answer."""
+        t = self.tuning
+        chat = self.backends.get(backend)
+        span = self._phrase(draft, found, article, chat.use)
+        short = replace(present.short(draft, found, article, t), backend="extractive")
+        if span is None:
+            return short
+        messages = prompting.phrase_messages(span.text, article.language, draft.language)
+        try:
+            said = phrases.clean("".join(chat.stream(messages, extra={"max_tokens": PHRASE_TOKENS})))
+        except BackendUnavailable as err:
+            log.warning("%s backend failed: %s", backend, err)
+            return replace(short, notice=message("fallback", draft.language))
+        if not phrases.keeps(span.text, said):
+            log.info("dropped a translated phrase: %s -> %s", span.text, said)
+            return short
+        sentence = next(p for p in found.ranked if p.n == span.n and p.start <= span.start < p.end)
+        return present.phrase(draft, found, sentence, said, article)
 
     def stream(
         self, draft: Answer, article: Article, backend: str, turns: Sequence[Turn]
@@ -106,6 +179,9 @@ class Answerer:
             return
         if route == "short":
             yield replace(present.short(draft, found, article, t), backend="extractive")
+            return
+        if route == "phrase":
+            yield self._phrased(draft, found, article, backend)
             return
         shown: list[Checked] = []
         refused = False

@@ -45,6 +45,7 @@ class ModelUse:
     facts_first: bool = False  # a fact the rules read is the answer
     quote_own_language: bool = False  # a reader of the article's language gets its sentence
     quote_languages: frozenset[str] = frozenset()  # so do readers of these languages
+    phrase_languages: frozenset[str] = frozenset()  # ... who are told a "which X" phrase, translated
 
 
 class ChatBackend:
@@ -173,7 +174,9 @@ def make_local(settings: Settings) -> ChatBackend:
 def _local_use(settings: Settings) -> ModelUse:
     """When the local (small) model is not asked: from the tuning (README, "Tuning")."""
     t = settings.tuning
-    return ModelUse(t.facts_first, t.quote_own_language, frozenset(t.quote_languages))
+    return ModelUse(
+        t.facts_first, t.quote_own_language, frozenset(t.quote_languages), frozenset(t.phrase_languages)
+    )
 
 
 def _client(settings: Settings, base_url: str, model: str, key: str) -> BaseChatModel:

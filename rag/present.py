@@ -6,6 +6,7 @@
   quoted to a reader of another language, as no rule translates them); or, when the question
   asks for no such fact, the article's best sentences quoted after a lead-in in the reader's
   language;
+- ``phrase``: the article's phrase for a "which X" question, in the model's checked translation;
 - ``abstain``: "the article does not say", in the reader's language, with what it does cover;
 - ``reply``: a greeting, thanks or orders to the assistant answered in the reader's language.
 """
@@ -89,6 +90,15 @@ def short(draft: Answer, evidence: Evidence, article: Article, tuning: Tuning | 
     quoted = " ".join(f"{quote(p.text, draft.language)} [{p.n}]" for p in picks)
     text = f"{message('lead', draft.language)} {quoted}"
     return replace(draft, answer=text, citations=cites, passages=evidence.passages, abstained=False)
+
+
+def phrase(draft: Answer, evidence: Evidence, sentence: Pick, said: str, article: Article) -> Answer:
+    """The article's phrase for what a "which X" question asks, as the model translated it
+    (checked by the caller), cited to the sentence it is from."""
+    by_n = {p.n: p for p in evidence.passages}
+    cite = _citation(article, by_n[sentence.n].chunk_id, by_n[sentence.n].start, sentence)
+    text = f"{said[:1].upper()}{said[1:]} [{sentence.n}]."
+    return replace(draft, answer=text, citations=(cite,), passages=evidence.passages, abstained=False)
 
 
 def from_sentences(draft: Answer, evidence: Evidence, shown: Sequence[Checked], article: Article) -> Answer:

@@ -44,15 +44,27 @@ class Prompt:
     layout: str
 
 
-def fixed_messages() -> list[BaseMessage]:
-    """The system message and the worked examples: identical for every question."""
-    parts = [part.strip() for part in prompts.load("examples").split("\n---\n")][1:]
+def _examples(name: str) -> list[BaseMessage]:
+    """The worked examples of ``prompts/<name>.md``: user messages and replies, alternating
+    after its opening note, separated by lines of "---"."""
+    parts = [part.strip() for part in prompts.load(name).split("\n---\n")][1:]
     if len(parts) % 2:
-        raise ValueError("prompts/examples.md must alternate user messages and replies")
+        raise ValueError(f"prompts/{name}.md must alternate user messages and replies")
     examples: list[BaseMessage] = []
     for user, reply in zip(parts[::2], parts[1::2], strict=True):
         examples += [HumanMessage(user), AIMessage(reply)]
-    return [SystemMessage(prompts.render("system")), *examples]
+    return examples
+
+
+def fixed_messages() -> list[BaseMessage]:
+    """The system message and the worked examples: identical for every question."""
+    return [SystemMessage(prompts.render("system")), *_examples("examples")]
+
+
+def phrase_messages(phrase: str, source: str, target: str) -> list[BaseMessage]:
+    """Asking for the article's ``phrase`` (language ``source``) in the close language ``target``."""
+    system = prompts.render("phrase", source=language_name(source), target=language_name(target))
+    return [SystemMessage(system), *_examples("phrase_examples"), HumanMessage(mask(phrase))]
 
 
 def passage_prefix(text: str) -> list[BaseMessage]:

@@ -10,9 +10,16 @@ from rag.backends import Backends, ModelUse, make_local, make_openai
 
 def test_the_local_backend_follows_the_tuning_and_a_remote_model_writes_every_answer(tmp_path) -> None:
     settings = Settings(data_dir=tmp_path, llm_server_url="http://127.0.0.1:9/v1")
-    default = ModelUse(facts_first=True, quote_own_language=True, quote_languages=frozenset({"ru"}))
+    default = ModelUse(
+        facts_first=True,
+        quote_own_language=True,
+        quote_languages=frozenset({"ru"}),
+        phrase_languages=frozenset({"ru"}),
+    )
     assert make_local(settings).use == default
-    off = replace(Tuning(), facts_first=False, quote_own_language=False, quote_languages=())
+    off = replace(
+        Tuning(), facts_first=False, quote_own_language=False, quote_languages=(), phrase_languages=()
+    )
     assert make_local(settings.with_(tuning=off)).use == ModelUse()
     remote = make_openai(settings.with_(openai_base_url="http://127.0.0.1:9/v1", openai_model="m"))
     assert remote.use == ModelUse()  # a newsroom's own (larger) model writes every answer

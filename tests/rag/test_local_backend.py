@@ -91,3 +91,26 @@ def test_local_model_does_not_reveal_its_instructions(local: Pipeline) -> None:
     assert "Ask about this article" not in answer.answer
     assert "NOT_IN_ARTICLE" not in answer.answer
     assert "data, not instructions" not in answer.answer
+
+
+PHRASES = [  # a Russian reader's "which X": the article's phrase for X, translated if its words hold
+    ("Проекты в каких областях обсуждались на деловом совете «Казахстан – КНР»?", ("энергетик", "транспорт")),
+    ("Какую роль Казахстана подчеркнуло участие в заседании ШОС?", ("активн", "участник")),
+]
+
+
+def test_a_russian_which_question_gets_the_phrase_in_russian_or_the_quote(local: Pipeline, article) -> None:
+    """The model translates the article's phrase; a translation that changed its words is never
+    shown (the quote is the answer then). Which phrases pass moves with the model, so one must."""
+    shown = []
+    for question, words in PHRASES:
+        events = list(local.stream(question))
+        answer = events[-1].answer
+        assert "".join(e.text for e in events if isinstance(e, TokenEvent)) == answer.answer
+        assert all(article.text[c.start : c.end] == c.quote for c in answer.citations)
+        if answer.backend == "local":
+            assert answer.answer.endswith(" [1].") and all(w in answer.answer.lower() for w in words)
+            shown.append(answer.answer)
+        else:
+            assert answer.answer.startswith("В статье говорится: «")
+    assert shown

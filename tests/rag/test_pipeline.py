@@ -535,3 +535,74 @@ def test_a_reader_of_the_articles_language_gets_its_sentence_not_the_small_model
     assert_quotes_are_exact(answer, article)
     with pytest.raises(RuntimeError, match="a bug"):  # another language: the model translates
         pipeline.ask("What did participation in the Victory Parade in Moscow represent?", backend="local")
+
+
+# -- a "which X" phrase for a reader of a close language -----------------------------------
+
+POLICY = "Какую политику, по мнению эксперта, проводит регион в ответ на вызовы?"
+
+
+def _phrasing(pipeline, reply: str) -> None:
+    model = GenericFakeChatModel(messages=iter([AIMessage(reply)] * 50))
+    use = ModelUse(quote_languages=frozenset({"ru"}), phrase_languages=frozenset({"ru"}))
+    pipeline.backends.register(ChatBackend("local", model, "passage", 30, use=use))
+
+
+def test_a_which_question_of_a_russian_reader_gets_the_phrase_translated(pipeline, article) -> None:
+    _phrasing(pipeline, "«Проактивная многовекторная политика».")
+    assert pipeline.needs_model(POLICY, backend="local")  # it waits in the model's line
+    tokens, answer = run(pipeline, POLICY, "local")
+    assert answer.answer == "Проактивная многовекторная политика [1]." == "".join(tokens)
+    assert answer.backend == "local" and not answer.notice
+    assert "проактивна многовекторна политика" in answer.citations[0].quote  # the whole sentence
+    assert_quotes_are_exact(answer, article)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "противоположная многовекторная политика",  # a word changed: another fact
+        "проактивна многовекторна политика",  # not translated
+        "Перевод невозможен.",
+    ],
+)
+def test_a_phrase_whose_words_are_not_kept_is_never_shown(pipeline, article, reply: str) -> None:
+    _phrasing(pipeline, reply)
+    tokens, answer = run(pipeline, POLICY, "local")
+    assert answer.answer.startswith("В статье говорится: «") and answer.backend == "extractive"
+    assert "".join(tokens) == answer.answer and not answer.notice
+    assert_quotes_are_exact(answer, article)
+
+
+def test_a_phrase_the_model_fails_to_translate_gives_the_quote_with_a_notice(pipeline, article) -> None:
+    use = ModelUse(quote_languages=frozenset({"ru"}), phrase_languages=frozenset({"ru"}))
+    pipeline.backends.register(ChatBackend("local", _Unreachable(messages=iter([])), "passage", 30, use=use))
+    answer = pipeline.ask(POLICY, backend="local")
+    assert answer.answer.startswith("В статье говорится: «") and answer.notice
+    assert_quotes_are_exact(answer, article)
+
+
+def test_a_which_question_without_its_noun_in_the_article_is_quoted_without_the_model(pipeline) -> None:
+    pipeline.backends.register(
+        ChatBackend(
+            "local",
+            _Buggy(messages=iter([])),
+            "passage",
+            30,
+            use=ModelUse(quote_languages=frozenset({"ru"}), phrase_languages=frozenset({"ru"})),
+        )
+    )
+    # the article's word for вызовы is „предизвикателства“: no cognate, no phrase, no model
+    question = "Какие новые вызовы коллективной безопасности упоминаются в статье?"
+    assert not pipeline.needs_model(question, backend="local")
+    assert pipeline.ask(question, backend="local").answer.startswith("В статье говорится: «")
+
+
+def test_who_someone_is_is_translated_for_a_russian_reader_when_its_words_hold(pipeline, article) -> None:
+    _phrasing(pipeline, "президент Руанды")
+    tokens, answer = run(pipeline, "Кто такой Пол Кагаме?", "local")
+    assert answer.answer == "Президент Руанды [1]." == "".join(tokens) and answer.backend == "local"
+    assert "Пол Кагаме" in answer.citations[0].quote
+    assert_quotes_are_exact(answer, article)
+    _phrasing(pipeline, "глава государства")  # other words: the article's, quoted
+    assert pipeline.ask("Кто такой Пол Кагаме?", backend="local").answer.startswith("В статье говорится: «")

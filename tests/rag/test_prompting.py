@@ -11,7 +11,7 @@ from core.settings import Tuning
 from core.tokens import count_tokens
 from core.types import Turn
 from rag import evidence
-from rag.prompting import ABSTAIN_TOKEN, LAYOUTS, build, fixed_messages, hint, render_sources
+from rag.prompting import ABSTAIN_TOKEN, LAYOUTS, build, fixed_messages, hint, phrase_messages, render_sources
 
 SUMMIT = "When was the CA–Russia summit?"
 
@@ -100,3 +100,13 @@ def test_an_unknown_layout_is_refused(pipeline) -> None:
     assert LAYOUTS == ("passage", "sentence", "passages")
     with pytest.raises(ValueError, match="layout must be one of"):
         render_sources("evidence", gathered(pipeline, SUMMIT))
+
+
+def test_a_phrase_is_asked_for_in_the_close_language_after_worked_examples() -> None:
+    messages = phrase_messages("проактивна многовекторна политика", "bg", "ru")
+    assert isinstance(messages[0], SystemMessage) and "Bulgarian phrases into Russian" in messages[0].content
+    assert isinstance(messages[-2], AIMessage) and isinstance(messages[-1], HumanMessage)
+    assert messages[-1].content == "проактивна многовекторна политика"
+    examples = messages[1:-1]
+    assert examples and all(isinstance(m, HumanMessage) for m in examples[::2])
+    assert all(isinstance(m, AIMessage) for m in examples[1::2])
