@@ -156,6 +156,9 @@ class Answerer:
         if not phrases.keeps(span.text, said):
             log.info("dropped a translated phrase: %s -> %s", span.text, said)
             return short
+        noun = phrases.asked(draft.standalone_question)
+        if noun is not None:  # in the question's case: «На какой основе?» → «на равноправной основе»
+            said = phrases.agree(said, draft.standalone_question, noun)
         sentence = next(p for p in found.ranked if p.n == span.n and p.start <= span.start < p.end)
         return present.phrase(draft, found, sentence, said, article)
 

@@ -44,14 +44,48 @@ def article_words(word: str) -> tuple[str, ...]:
 
     >>> article_words("Japan"), article_words("хорватского"), article_words("emperor")
     (('Япония',), ('Хърватия',), ('император',))
+    >>> article_words("Китае"), article_words("России"), article_words("Астане")
+    (('Китай',), ('Русия',), ('Астана',))
     """
     lower = word.lower()
     if word in native():
         return native()[word]
     if lower in native():
         return native()[lower]
+    for form in _nominatives(lower):  # «в Китае», «из России», «в Астане»: Russian cases
+        if form in native():
+            return native()[form]
+        if form in _glossed():  # a name Russian writes as the article does
+            return (_glossed()[form],)
     stem = next((s for s in _stems() if lower.startswith(s)), "")
     return tuple(_exonyms().get("words", {}).get(stem, "").split())
+
+
+@cache
+def _glossed() -> dict[str, str]:
+    """The glossary's own (article) names, by their lower case."""
+    return {bg.lower(): bg for language in _LANGUAGES for bg in _exonyms()[language]}
+
+
+_CASE_ENDINGS = ("ами", "ями", "ой", "ей", "ом", "ем", "ах", "ях", "е", "и", "у", "ю", "а", "я", "ы")
+_NOMINATIVE_ENDINGS = ("", "а", "я", "й", "ь")
+
+
+def _nominatives(word: str) -> list[str]:
+    """The forms a Russian name in another case may have in the nominative (Китае: Китай, Кита…;
+    России: Россия…), to look up in the glossary; none for other words.
+
+    >>> "китай" in _nominatives("китае"), "россия" in _nominatives("россии"), _nominatives("china")
+    (True, True, [])
+    """
+    if len(word) < 4 or not re.fullmatch(r"[а-яё-]+", word):
+        return []
+    return [
+        word[: -len(end)] + nominative
+        for end in _CASE_ENDINGS
+        if word.endswith(end) and len(word) - len(end) >= 3
+        for nominative in _NOMINATIVE_ENDINGS
+    ]
 
 
 @cache

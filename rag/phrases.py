@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CLOSE", "asked", "clean", "cognate", "keeps", "phrase", "trimmed", "untranslated"]
+__all__ = ["CLOSE", "agree", "asked", "clean", "cognate", "keeps", "phrase", "trimmed", "untranslated"]
 
 CLOSE = frozenset({("bg", "ru")})  # (article, reader): languages whose words are mostly cognates
 
@@ -218,3 +218,77 @@ def untranslated(source: str, translation: str) -> bool:
         if low in kept and len(low) > _SHORT and _BG_ENDINGS.search(low):
             return True
     return _stem(source) == _stem(translation)
+
+
+# Russian adjective endings by the question word's own ending (it agrees with the noun asked
+# about, so the answer's adjectives take its case): hard stems, then after г к х ж ш щ ч
+_CASE = {
+    "ую": ("ую", "ую"), "им": ("ым", "им"), "ого": ("ого", "ого"), "ой": ("ой", "ой"),
+    "их": ("ых", "их"), "ими": ("ыми", "ими"), "ом": ("ом", "ом"), "ому": ("ому", "ому"),
+    "ая": ("ая", "ая"), "ое": ("ое", "ое"), "ие": ("ые", "ие"),
+}  # fmt: skip
+_SOFT_CASE = {"ую": "юю", "им": "им", "ого": "его", "ой": "ей", "их": "их", "ими": "ими",
+              "ом": "ем", "ому": "ему", "ая": "яя", "ое": "ее", "ие": "ие"}  # fmt: skip
+_NOMINATIVE = re.compile(r"^(?P<stem>[^\W\d_]+?)(?P<end>ый|ий|ой|ая|яя|ое|ее|ые|ие)$")
+_ASKING = re.compile(
+    r"(?:(?P<prep>\b[^\W\d_]{1,6})\s+)?\bкак(?P<end>ую|ими|им|ого|ой|их|ому|ом|ая|ое|ие)\s+", re.I
+)
+_PREPOSITIONS = frozenset(
+    {"в", "во", "на", "о", "об", "по", "с", "со", "к", "ко", "за", "из", "от", "до", "для", "при",
+     "под", "над", "перед", "между", "через", "без", "у"}
+)  # fmt: skip
+
+
+def _inflect(word: str, ending: str) -> str:
+    m = _NOMINATIVE.match(word)
+    if m is None:
+        return word
+    stem, end = m["stem"], m["end"]
+    if end in ("яя", "ее") or (end == "ий" and stem[-1:] not in "гкхжшщч"):
+        return stem + _SOFT_CASE[ending]  # синяя, синее, синий
+    hard, after = _CASE[ending]
+    if stem[-1:] in "жшщч" and ending in ("ого", "ом", "ому", "ой") and end != "ой":
+        return stem + _SOFT_CASE[ending]  # хорошего, связующем: unstressed о is е after them
+    return stem + (after if stem[-1:] in "гкхжшщч" else hard)
+
+
+def agree(said: str, question: str, noun: str) -> str:
+    """The translated phrase in the case the question asks in, with its preposition: the
+    question's own form of the noun, and each adjective before it with the question word's
+    ending («На какой основе …?» → «на равноправной основе»). A phrase that does not end with
+    the noun (what follows it in the article) stays as it is.
+
+    >>> agree("равноправная основа", "На какой основе строится диалог?", "основе")
+    'на равноправной основе'
+    >>> agree("ключевой сухоземный мост", "Каким мостом готов стать Казахстан?", "мостом")
+    'ключевым сухоземным мостом'
+    >>> agree("проактивная многовекторная политика", "Какую политику проводит регион?", "политику")
+    'проактивную многовекторную политику'
+    >>> agree("связующее звено", "Каким звеном утверждается Казахстан?", "звеном")
+    'связующим звеном'
+    >>> agree("энергетика, инфраструктура", "Проекты в каких областях?", "областях")
+    'энергетика, инфраструктура'
+    >>> agree("ключевой сухоземный мост", "Какой мост строит Казахстан?", "мост")
+    'ключевой сухоземный мост'
+    >>> agree("хуманитарное измерение", "Роль какого измерения возросла?", "измерения")
+    'хуманитарного измерения'
+    """
+    m = _ASKING.search(question)
+    words = list(_WORD.finditer(said))
+    if m is None or not words or not cognate(words[-1].group(), noun):
+        return said
+    prep = (m["prep"] or "").lower()
+    head = words[-1].group()
+    text = said
+    if head.casefold() != noun.casefold():  # «Какой мост …?»: the nominative is its case already
+        ending, out, pos = m["end"].lower(), [], 0
+        for w in words[:-1]:
+            out += [said[pos : w.start()], _inflect(w.group(), ending)]
+            pos = w.end()
+        out += [
+            said[pos : words[-1].start()],
+            noun.lower() if head.islower() else noun,
+            said[words[-1].end() :],
+        ]
+        text = "".join(out)
+    return f"{prep} {text}" if prep in _PREPOSITIONS else text

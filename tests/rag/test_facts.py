@@ -350,6 +350,20 @@ def test_other_forms_of_a_name_are_read_and_short_ones_only_in_capitals() -> Non
     assert article_forms("Where was the CA–US summit?") == ["ЦА", "Централна", "Азия", "САЩ"]
 
 
+@pytest.mark.parametrize(
+    ("word", "article"),
+    [("Китае", "Китай"), ("Китая", "Китай"), ("Японии", "Япония"), ("Японию", "Япония"),
+     ("Москве", "Москва"), ("Астане", "Астана"), ("Пекине", "Пекин"), ("Вашингтоне", "Вашингтон"),
+     ("Казахстана", "Казахстан"), ("России", "Русия")],
+)  # fmt: skip
+def test_a_russian_name_in_another_case_is_the_articles_name(word: str, article: str) -> None:
+    assert article in article_words(word)
+
+
+def test_only_names_are_read_in_another_case() -> None:
+    assert article_words("китаец") == article_words("программе") == ()
+
+
 AUTUMN, SPRING = "Пекин, Вашингтон", "Москва, Будапеща"
 
 

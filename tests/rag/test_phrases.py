@@ -100,3 +100,30 @@ def test_no_phrase_where_the_sentence_lacks_the_nouns_cognate(article) -> None:
 )
 def test_a_translation_keeps_the_phrases_words(source: str, translation: str, kept: bool) -> None:
     assert phrases.keeps(source, translation) is kept
+
+
+@pytest.mark.parametrize(
+    ("said", "question", "answer"),
+    [
+        ("равноправная основа", "На какой основе строится диалог?", "на равноправной основе"),
+        ("ключевой сухоземный мост", "Каким мостом готов стать Казахстан?", "ключевым сухоземным мостом"),
+        ("ключевой сухоземный мост", "Какой мост строит Казахстан?", "ключевой сухоземный мост"),
+        (
+            "проактивная многовекторная политика",
+            "Какую политику проводит регион?",
+            "проактивную многовекторную политику",
+        ),
+        ("связующее звено", "Каким звеном утверждается Казахстан?", "связующим звеном"),
+        ("хуманитарное измерение", "Роль какого измерения возросла?", "хуманитарного измерения"),
+        ("военные конфликты", "О каких конфликтах идёт речь?", "о военных конфликтах"),
+        ("синяя линия", "Какую линию открыли?", "синюю линию"),
+        # what follows the noun in the article, not the noun's phrase: as the model said it
+        (
+            "энергетика, инфраструктура и транспорт",
+            "Проекты в каких областях?",
+            "энергетика, инфраструктура и транспорт",
+        ),
+    ],
+)
+def test_the_phrase_takes_the_questions_case(said: str, question: str, answer: str) -> None:
+    assert phrases.agree(said, question, phrases.asked(question) or "") == answer

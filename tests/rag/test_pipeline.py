@@ -58,6 +58,9 @@ def assert_quotes_are_exact(answer: Answer, article) -> None:
         # threshold of silence, 0.79 against 0.81) but holds the summit asked about
         ("Which city hosted the second Central Asia–China summit?", "en", "Astana [1].", "в Астана"),
         ("When was the CA–US summit held?", "en", "7 November [1].", "„ЦА – САЩ“ на 7 ноември"),
+        # a Russian name in another case is the article's name («в Китае»: Китай)
+        ("Когда Токаев был в Китае?", "ru", "С 30 августа по 3 сентября 2025 [1].", "в Китай"),
+        ("Когда Токаев был в Японии?", "ru", "18–20 декабря 2025 [1].", "в Япония"),
     ],
 )
 def test_extractive_gives_the_fact_in_the_readers_language(
@@ -552,7 +555,7 @@ def test_a_which_question_of_a_russian_reader_gets_the_phrase_translated(pipelin
     _phrasing(pipeline, "«Проактивная многовекторная политика».")
     assert pipeline.needs_model(POLICY, backend="local")  # it waits in the model's line
     tokens, answer = run(pipeline, POLICY, "local")
-    assert answer.answer == "Проактивная многовекторная политика [1]." == "".join(tokens)
+    assert answer.answer == "Проактивную многовекторную политику [1]." == "".join(tokens)  # «Какую …?»
     assert answer.backend == "local" and not answer.notice
     assert "проактивна многовекторна политика" in answer.citations[0].quote  # the whole sentence
     assert_quotes_are_exact(answer, article)
