@@ -44,7 +44,7 @@ _RU_ADJECTIVE = re.compile(r"(?:ый|ий|ой|ая|яя|ое|ее|ые|ие|о�
 # number and article (ключов, сухоземен, хуманитарното, военни, свързващо, регионалната)
 _BG_MODIFIER = re.compile(
     r"(?:ов|ова|ово|ови|ен|на|но|ни|ски|ска|ско|ия|ият|ата|ото|ите|ния|ният|ната|ното|ните"
-    r"|щ|ща|що|щи|щия|щата|щото|щите|ски|ския|ският|ската|ското|ските|ян|ян|ян)$"
+    r"|щ|ща|що|щи|щия|щата|щото|щите|ския|ският|ската|ското|ските|ян)$"
 )
 _GLUE = frozenset({"и", "или", "дори", "също", "а"})  # inside a list of modifiers
 _BOUNDARY = frozenset({".", ";", ":", "–", "—", "(", ")", "!", "?"})
@@ -60,9 +60,8 @@ _BG_WORDS = frozenset(
     {"дори", "като", "също", "през", "към", "във", "със", "който", "която", "което", "които"}
 )
 _BG_ENDINGS = re.compile(r"(?:ът|ят|та|то|те|ни|ски|ите|ата|ото|ята)$")
-
-
 _SEPARATOR = re.compile(r"ъ(?=[еёюя])")  # Russian's hard sign: субъект is Bulgarian субект
+_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+|[^\w\s]")  # words, numbers, punctuation
 
 
 def _stem(word: str) -> str:
@@ -105,10 +104,7 @@ def asked(question: str) -> str | None:
 
 
 def _tokens(sentence: str) -> list[tuple[str, int, int]]:
-    return [
-        (m.group(), m.start(), m.end())
-        for m in re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+|[^\w\s]", sentence)
-    ]
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
 
 
 def _modifier(word: str) -> bool:
@@ -188,9 +184,9 @@ def _content(text: str) -> list[str]:
 
 
 def keeps(source: str, translation: str) -> bool:
-    """Whether ``translation`` keeps the words of ``source`` (a phrase of a close language): it
-    is not the phrase itself, its first three words have cognates in the translation, and at
-    least two thirds of each side's other words have cognates on the other side."""
+    """Whether ``translation`` keeps the words of ``source`` (a phrase of a close language): no
+    Bulgarian is left in it (``untranslated``), the phrase's first three words have cognates in
+    it, and at least two thirds of each side's words have cognates on the other side."""
     src, out = _content(source), _content(translation)
     if not src or not out or untranslated(source, translation):
         return False
